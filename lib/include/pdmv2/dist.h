@@ -1,0 +1,38 @@
+/*
+ * pdmv2/dist.h - a distribution of delay samples in microseconds.
+ *
+ * count, min, max, mean and stddev are exact (Welford's running
+ * moments); quantiles come from a log-bucket sketch with relative error
+ * below 1% (PROFILE.md 7) whose memory grows with the range of values,
+ * never with their number.  The reference quantile is the nearest-rank
+ * one: the value of rank ceil(p * count) in sorted order.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef PDMV2_DIST_H
+#define PDMV2_DIST_H
+
+#include <stdint.h>
+
+#define PDMV2_DIST_REL_ERROR 0.005	/* sketch bucket half-width */
+
+struct pdmv2_dist {
+	uint64_t count;
+	double min, max, mean, m2;	/* m2: sum of squared deviations */
+	/* sketch: counts for bucket indices [lo, lo + nbuckets) */
+	int32_t lo;
+	uint32_t nbuckets;
+	uint64_t *buckets;
+	uint64_t zeros;			/* samples <= 0 (not log-bucketed) */
+};
+
+void pdmv2_dist_init(struct pdmv2_dist *d);
+void pdmv2_dist_free(struct pdmv2_dist *d);	/* frees buckets, keeps d */
+/* Add one sample; returns false only when memory runs out (the exact
+ * moments are still updated). */
+int pdmv2_dist_add(struct pdmv2_dist *d, double us);
+double pdmv2_dist_stddev(const struct pdmv2_dist *d);	/* population */
+/* p in [0,1]; NAN when empty. */
+double pdmv2_dist_quantile(const struct pdmv2_dist *d, double p);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * pdmv2/gptr.h - Global Pointer statistics per sender address
+ * (PROFILE.md 6).
+ *
+ * The Global Pointer counts every packet a node sends from one address
+ * type, so what a capture sees of it tells the node's whole send rate
+ * and how much of its traffic was captured.  Definitions used here:
+ *   - a decrease by more than 2^31 (modulo 2^32 distance) is a wrap: the
+ *     counter is unwrapped and keeps advancing;
+ *   - any other decrease is a reset (node restart): it starts a new
+ *     segment; resets counts them;
+ *   - advance = sum over segments of (segment last - segment first), in
+ *     unwrapped values; first/last are the very first and last values
+ *     seen (as on the wire);
+ *   - coverage = packets / (advance + segments);
+ *   - rate_pps = advance / (last_ts - first_ts) in seconds (0 when the
+ *     span is 0).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef PDMV2_GPTR_H
+#define PDMV2_GPTR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pdmv2/error.h"
+
+enum pdmv2_addr_type {
+	PDMV2_ADDR_GLOBAL = 0,		/* "global-unicast" (ULA included) */
+	PDMV2_ADDR_LINK_LOCAL = 1,	/* fe80::/10 */
+	PDMV2_ADDR_MULTICAST = 2,	/* ff00::/8 */
+};
+
+enum pdmv2_addr_type pdmv2_addr_type_of(const uint8_t addr[16]);
+const char *pdmv2_addr_type_name(enum pdmv2_addr_type t);
+
+struct pdmv2_gptr_stats {
+	uint8_t sender[16];
+	enum pdmv2_addr_type addr_type;
+	uint64_t packets;
+	uint32_t first, last;
+	uint64_t advance;
+	uint64_t resets;
+	uint64_t wraps;
+	uint64_t flows;		/* distinct flow ids seen from this sender */
+	int64_t first_ts_ns, last_ts_ns;
+	double coverage;
+	double rate_pps;
+};
+
+struct pdmv2_gptr_table;
+
+enum pdmv2_err pdmv2_gptr_table_new(struct pdmv2_gptr_table **out);
+void pdmv2_gptr_table_free(struct pdmv2_gptr_table *t);
+
+/* One observed Global Pointer value from sender in flow flow_id. */
+enum pdmv2_err pdmv2_gptr_add(struct pdmv2_gptr_table *t,
+			      const uint8_t sender[16], uint32_t gp,
+			      int64_t ts_ns, uint64_t flow_id);
+
+/* Senders in the order first seen; stats computed on the call. */
+size_t pdmv2_gptr_count(const struct pdmv2_gptr_table *t);
+void pdmv2_gptr_get(const struct pdmv2_gptr_table *t, size_t i,
+		    struct pdmv2_gptr_stats *out);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * pdmv2/psn.h - per-direction PSN accounting (PROFILE.md 7).
+ *
+ * PSNs are 16-bit and wrap; each is unwrapped to a 64-bit extended
+ * sequence, the value closest to the highest seen so far.  A value can
+ * therefore never be more than 32768 below the highest, so a fixed
+ * 32768-bit window of "seen" bits makes duplicate detection exact with
+ * memory independent of the packet count.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef PDMV2_PSN_H
+#define PDMV2_PSN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PDMV2_PSN_WINDOW 32768
+
+enum pdmv2_psn_class {
+	PDMV2_PSN_NEW = 0,	/* above the highest so far (or the first) */
+	PDMV2_PSN_REORDERED,	/* below the highest, not seen before */
+	PDMV2_PSN_DUPLICATE,	/* seen before */
+};
+
+struct pdmv2_psn {
+	bool any;
+	uint16_t first;		/* first PSNTP seen, as on the wire */
+	uint16_t last;		/* last PSNTP seen, as on the wire */
+	uint64_t highest;	/* extended (unwrapped) values */
+	uint64_t lowest;
+	uint64_t distinct;
+	uint64_t duplicates;
+	uint64_t reordered;
+	uint64_t seen[PDMV2_PSN_WINDOW / 64];	/* bit (ext % WINDOW) */
+};
+
+void pdmv2_psn_init(struct pdmv2_psn *p);
+
+/* Account one PSNTP; returns how it was classified.  *ext (optional)
+ * gets its extended value. */
+enum pdmv2_psn_class pdmv2_psn_add(struct pdmv2_psn *p, uint16_t psntp,
+				   uint64_t *ext);
+
+/* (highest - lowest + 1) - distinct; 0 before the first PSN. */
+uint64_t pdmv2_psn_lost(const struct pdmv2_psn *p);
+
+#endif

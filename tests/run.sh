@@ -1,0 +1,17 @@
+#!/bin/sh
+# The whole test suite: installs what is missing, builds, runs every test
+# (ctest) in the normal build and again in the ASan+UBSan build.
+# Exits non-zero on any failure.  .ci/run calls exactly this.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
+
+echo "== normal build"
+PDMV2_BUILD_DIR="$top/build" sh "$top/tests/build.sh"
+ctest --test-dir "$top/build" --output-on-failure -j "$jobs"
+
+echo "== ASan+UBSan build"
+PDMV2_BUILD_DIR="$top/build-asan" sh "$top/tests/build.sh" -DPDMV2_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ctest --test-dir "$top/build-asan" --output-on-failure -j "$jobs"
