@@ -1,0 +1,341 @@
+/*
+ * crypto.c - the PDMv2 crypto profile (PROFILE.md 5): labeled HKDF with
+ * the PDMv2 suite_id, SessionTemporaryKey derivation and one-option
+ * seal/open on OpenSSL 3 EVP.
+ *
+ * A struct pdmv2_cipher keeps EVP_CIPHER_CTXs initialised with the key,
+ * so a packet only sets its nonce: no key schedule per packet (5.2).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "hkdf.h"
+#include "pdmv2/crypto.h"
+#include "pdmv2/reader.h"
+
+#define LABEL_PREFIX "HPKE-v1"
+#define LABEL_MAX 64
+#define INFO_MAX 128
+
+struct pdmv2_cipher {
+	enum pdmv2_aead aead;
+	const EVP_CIPHER *evp;
+	EVP_CIPHER_CTX *open;		/* key set once */
+	EVP_CIPHER_CTX *seal;		/* made on first seal */
+	uint8_t key[PDMV2_KEY_MAX];
+	size_t key_len;
+	uint8_t base_nonce[PDMV2_NONCE_BYTES];
+};
+
+void
+pdmv2_wipe(void *p, size_t n)
+{
+	OPENSSL_cleanse(p, n);
+}
+
+const char *
+pdmv2_aead_name(enum pdmv2_aead aead)
+{
+	switch (aead) {
+	case PDMV2_AEAD_AES128GCM:
+		return "aes128gcm";
+	case PDMV2_AEAD_AES256GCM:
+		return "aes256gcm";
+	case PDMV2_AEAD_CHACHA20POLY1305:
+		return "chacha20poly1305";
+	}
+	return NULL;
+}
+
+enum pdmv2_err
+pdmv2_aead_from_name(const char *name, enum pdmv2_aead *aead)
+{
+	static const enum pdmv2_aead all[] = {
+		PDMV2_AEAD_AES128GCM, PDMV2_AEAD_AES256GCM,
+		PDMV2_AEAD_CHACHA20POLY1305,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (strcmp(name, pdmv2_aead_name(all[i])) == 0) {
+			*aead = all[i];
+			return PDMV2_OK;
+		}
+	}
+	return PDMV2_ERR_INVALID;
+}
+
+size_t
+pdmv2_aead_key_len(enum pdmv2_aead aead)
+{
+	switch (aead) {
+	case PDMV2_AEAD_AES128GCM:
+		return 16;
+	case PDMV2_AEAD_AES256GCM:
+	case PDMV2_AEAD_CHACHA20POLY1305:
+		return 32;
+	}
+	return 0;
+}
+
+static const EVP_CIPHER *
+aead_cipher(enum pdmv2_aead aead)
+{
+	switch (aead) {
+	case PDMV2_AEAD_AES128GCM:
+		return EVP_aes_128_gcm();
+	case PDMV2_AEAD_AES256GCM:
+		return EVP_aes_256_gcm();
+	case PDMV2_AEAD_CHACHA20POLY1305:
+		return EVP_chacha20_poly1305();
+	}
+	return NULL;
+}
+
+void
+pdmv2_suite_id(enum pdmv2_aead aead, uint8_t out[PDMV2_SUITE_ID_BYTES])
+{
+	memcpy(out, "PDMv2", 5);
+	pdmv2_put_u16(out + 5, PDMV2_KDF_HKDF_SHA256);
+	pdmv2_put_u16(out + 7, (uint16_t)aead);
+}
+
+enum pdmv2_err
+pdmv2_labeled_extract(enum pdmv2_aead aead, const uint8_t *salt,
+		      size_t salt_len, const char *label, const uint8_t *ikm,
+		      size_t ikm_len, uint8_t prk[PDMV2_NH])
+{
+	size_t llen = strlen(label), n = 0;
+	uint8_t *buf;
+	enum pdmv2_err rc;
+
+	if (llen > LABEL_MAX || !pdmv2_aead_key_len(aead))
+		return PDMV2_ERR_INVALID;
+	/* "HPKE-v1" || suite_id || label || ikm: ikm is secret, so the
+	 * buffer is heap-allocated once and wiped. */
+	buf = malloc(7 + PDMV2_SUITE_ID_BYTES + llen + ikm_len);
+	if (!buf)
+		return PDMV2_ERR_NOMEM;
+	memcpy(buf, LABEL_PREFIX, 7);
+	n = 7;
+	pdmv2_suite_id(aead, buf + n);
+	n += PDMV2_SUITE_ID_BYTES;
+	memcpy(buf + n, label, llen);
+	n += llen;
+	if (ikm_len)
+		memcpy(buf + n, ikm, ikm_len);
+	n += ikm_len;
+	rc = pdmv2_hkdf_extract(salt, salt_len, buf, n, prk);
+	pdmv2_wipe(buf, n);
+	free(buf);
+	return rc;
+}
+
+enum pdmv2_err
+pdmv2_labeled_expand(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
+		     const char *label, const uint8_t *info, size_t info_len,
+		     uint8_t *out, size_t out_len)
+{
+	uint8_t buf[2 + 7 + PDMV2_SUITE_ID_BYTES + LABEL_MAX + INFO_MAX];
+	size_t llen = strlen(label), n = 0;
+
+	if (llen > LABEL_MAX || info_len > INFO_MAX || out_len > 0xFFFF ||
+	    !pdmv2_aead_key_len(aead))
+		return PDMV2_ERR_INVALID;
+	pdmv2_put_u16(buf, (uint16_t)out_len);
+	n = 2;
+	memcpy(buf + n, LABEL_PREFIX, 7);
+	n += 7;
+	pdmv2_suite_id(aead, buf + n);
+	n += PDMV2_SUITE_ID_BYTES;
+	memcpy(buf + n, label, llen);
+	n += llen;
+	if (info_len)
+		memcpy(buf + n, info, info_len);
+	n += info_len;
+	return pdmv2_hkdf_expand(prk, PDMV2_NH, buf, n, out, out_len);
+}
+
+enum pdmv2_err
+pdmv2_derive_prk(enum pdmv2_aead aead, const uint8_t secret[PDMV2_SECRET_BYTES],
+		 const uint8_t *salt, size_t salt_len, uint8_t prk[PDMV2_NH])
+{
+	if (salt_len > PDMV2_SALT_MAX)
+		return PDMV2_ERR_INVALID;
+	return pdmv2_labeled_extract(aead, salt, salt_len, "pdmv2 prk", secret,
+				     PDMV2_SECRET_BYTES, prk);
+}
+
+enum pdmv2_err
+pdmv2_derive_session(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
+		     const uint8_t five_tuple[PDMV2_FIVE_TUPLE_BYTES],
+		     uint32_t kri, uint8_t key[PDMV2_KEY_MAX],
+		     uint8_t base_nonce[PDMV2_NONCE_BYTES])
+{
+	uint8_t info[PDMV2_FIVE_TUPLE_BYTES + 4];
+	size_t nk = pdmv2_aead_key_len(aead);
+	enum pdmv2_err rc;
+
+	if (!nk)
+		return PDMV2_ERR_INVALID;
+	memcpy(info, five_tuple, PDMV2_FIVE_TUPLE_BYTES);
+	pdmv2_put_u32(info + PDMV2_FIVE_TUPLE_BYTES, kri);
+	rc = pdmv2_labeled_expand(aead, prk, "pdmv2 key", info, sizeof(info),
+				  key, nk);
+	if (rc == PDMV2_OK)
+		rc = pdmv2_labeled_expand(aead, prk, "pdmv2 nonce", info,
+					  sizeof(info), base_nonce,
+					  PDMV2_NONCE_BYTES);
+	return rc;
+}
+
+enum pdmv2_err
+pdmv2_secondary_secret(enum pdmv2_aead aead, const uint8_t pms[PDMV2_SECRET_BYTES],
+		       const uint8_t client[16], uint8_t out[PDMV2_SECRET_BYTES])
+{
+	uint8_t prk[PDMV2_NH];
+	enum pdmv2_err rc;
+
+	rc = pdmv2_labeled_extract(aead, NULL, 0, "pdmv2 primary", pms,
+				   PDMV2_SECRET_BYTES, prk);
+	if (rc == PDMV2_OK)
+		rc = pdmv2_labeled_expand(aead, prk, "pdmv2 secondary", client,
+					  16, out, PDMV2_SECRET_BYTES);
+	pdmv2_wipe(prk, sizeof(prk));
+	return rc;
+}
+
+static EVP_CIPHER_CTX *
+ctx_with_key(const struct pdmv2_cipher *c, int enc)
+{
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+
+	if (!ctx)
+		return NULL;
+	/* 12-byte nonce is the default IV length of all three AEADs. */
+	if (EVP_CipherInit_ex(ctx, c->evp, NULL, c->key, NULL, enc) <= 0) {
+		EVP_CIPHER_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+enum pdmv2_err
+pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
+		 const uint8_t base_nonce[PDMV2_NONCE_BYTES],
+		 struct pdmv2_cipher **out)
+{
+	struct pdmv2_cipher *c;
+
+	*out = NULL;
+	if (!pdmv2_aead_key_len(aead))
+		return PDMV2_ERR_INVALID;
+	if (!(c = calloc(1, sizeof(*c))))
+		return PDMV2_ERR_NOMEM;
+	c->aead = aead;
+	c->evp = aead_cipher(aead);
+	c->key_len = pdmv2_aead_key_len(aead);
+	memcpy(c->key, key, c->key_len);
+	memcpy(c->base_nonce, base_nonce, PDMV2_NONCE_BYTES);
+	if (!c->evp || !(c->open = ctx_with_key(c, 0))) {
+		pdmv2_cipher_free(c);
+		return PDMV2_ERR_CRYPTO;
+	}
+	*out = c;
+	return PDMV2_OK;
+}
+
+void
+pdmv2_cipher_free(struct pdmv2_cipher *c)
+{
+	if (!c)
+		return;
+	EVP_CIPHER_CTX_free(c->open);	/* OpenSSL cleanses the key schedule */
+	EVP_CIPHER_CTX_free(c->seal);
+	pdmv2_wipe(c, sizeof(*c));
+	free(c);
+}
+
+enum pdmv2_aead
+pdmv2_cipher_aead(const struct pdmv2_cipher *c)
+{
+	return c->aead;
+}
+
+/* 5.3: nonce = base_nonce XOR I2OSP(PRSEQ, Nn) */
+static void
+make_nonce(const struct pdmv2_cipher *c, uint16_t prseq,
+	   uint8_t nonce[PDMV2_NONCE_BYTES])
+{
+	memcpy(nonce, c->base_nonce, PDMV2_NONCE_BYTES);
+	nonce[PDMV2_NONCE_BYTES - 2] ^= (uint8_t)(prseq >> 8);
+	nonce[PDMV2_NONCE_BYTES - 1] ^= (uint8_t)prseq;
+}
+
+enum pdmv2_err
+pdmv2_cipher_seal_option(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
+			 uint8_t out[2 + PDMV2_LEN_ENCRYPTED])
+{
+	uint8_t nonce[PDMV2_NONCE_BYTES], pt[PDMV2_METRIC_BYTES];
+	int len;
+	enum pdmv2_err rc = PDMV2_ERR_CRYPTO;
+
+	if (opt->random == 0 || opt->random > PDMV2_PRSEQ_MAX)
+		return PDMV2_ERR_INVALID;
+	if (!c->seal && !(c->seal = ctx_with_key(c, 1)))
+		return PDMV2_ERR_CRYPTO;
+	out[0] = opt->type;
+	out[1] = PDMV2_LEN_ENCRYPTED;
+	pdmv2_put_u16(out + 2, pdmv2_ver_res_word(opt->version, opt->reserved));
+	pdmv2_put_u16(out + 4, pdmv2_prseq_f_word(opt->random, opt->flag));
+	pdmv2_metrics_pack(&opt->m, pt);
+	make_nonce(c, opt->random, nonce);
+
+	if (EVP_EncryptInit_ex(c->seal, NULL, NULL, NULL, nonce) > 0 &&
+	    EVP_EncryptUpdate(c->seal, NULL, &len, out, PDMV2_AAD_BYTES) > 0 &&
+	    EVP_EncryptUpdate(c->seal, out + 6, &len, pt, sizeof(pt)) > 0 &&
+	    len == PDMV2_METRIC_BYTES &&
+	    EVP_EncryptFinal_ex(c->seal, out + 6 + len, &len) > 0 &&
+	    EVP_CIPHER_CTX_ctrl(c->seal, EVP_CTRL_AEAD_GET_TAG, PDMV2_TAG_BYTES,
+				out + 6 + PDMV2_METRIC_BYTES) > 0)
+		rc = PDMV2_OK;
+	pdmv2_wipe(pt, sizeof(pt));
+	return rc;
+}
+
+enum pdmv2_err
+pdmv2_cipher_open_option(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
+			 struct pdmv2_metrics *m)
+{
+	uint8_t nonce[PDMV2_NONCE_BYTES], pt[PDMV2_METRIC_BYTES + 16];
+	uint8_t tag[PDMV2_TAG_BYTES];
+	int len, fin;
+
+	memset(m, 0, sizeof(*m));
+	if (opt->variant != PDMV2_VARIANT_ENCRYPTED)
+		return PDMV2_ERR_INVALID;
+	make_nonce(c, opt->random, nonce);
+	memcpy(tag, opt->tag, sizeof(tag));	/* ctrl takes a non-const buffer */
+	if (EVP_DecryptInit_ex(c->open, NULL, NULL, NULL, nonce) <= 0 ||
+	    EVP_DecryptUpdate(c->open, NULL, &len, opt->aad, PDMV2_AAD_BYTES) <= 0 ||
+	    EVP_DecryptUpdate(c->open, pt, &len, opt->ciphertext,
+			      PDMV2_METRIC_BYTES) <= 0 ||
+	    len != PDMV2_METRIC_BYTES ||
+	    EVP_CIPHER_CTX_ctrl(c->open, EVP_CTRL_AEAD_SET_TAG, PDMV2_TAG_BYTES,
+				tag) <= 0)
+		return PDMV2_ERR_CRYPTO;
+	fin = EVP_DecryptFinal_ex(c->open, pt + len, &len);
+	if (fin <= 0) {
+		/* 5.3: a failed tag means the values must not be used. */
+		pdmv2_wipe(pt, sizeof(pt));
+		return PDMV2_ERR_AUTH;
+	}
+	pdmv2_metrics_unpack(pt, m);
+	pdmv2_wipe(pt, sizeof(pt));
+	return PDMV2_OK;
+}

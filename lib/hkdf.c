@@ -1,0 +1,77 @@
+/*
+ * hkdf.c - HKDF-SHA256 through OpenSSL 3's EVP_KDF (see hkdf.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <openssl/core_names.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+
+#include "hkdf.h"
+
+static EVP_KDF *
+hkdf_kdf(void)
+{
+	/* Fetched once: the algorithm lookup is not free. */
+	static EVP_KDF *kdf;
+
+	if (!kdf)
+		kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	return kdf;
+}
+
+static enum pdmv2_err
+hkdf_run(int mode, const uint8_t *key, size_t key_len, const uint8_t *salt,
+	 size_t salt_len, const uint8_t *info, size_t info_len, uint8_t *out,
+	 size_t out_len)
+{
+	EVP_KDF *kdf = hkdf_kdf();
+	EVP_KDF_CTX *ctx;
+	OSSL_PARAM params[6], *p = params;
+	enum pdmv2_err rc = PDMV2_ERR_CRYPTO;
+
+	if (!kdf || !(ctx = EVP_KDF_CTX_new(kdf)))
+		return PDMV2_ERR_CRYPTO;
+	*p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
+	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+						(char *)"SHA256", 0);
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+						 (void *)key, key_len);
+	if (salt)
+		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+							 (void *)salt, salt_len);
+	if (info)
+		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+							 (void *)info, info_len);
+	*p = OSSL_PARAM_construct_end();
+	if (EVP_KDF_derive(ctx, out, out_len, params) > 0)
+		rc = PDMV2_OK;
+	EVP_KDF_CTX_free(ctx);
+	return rc;
+}
+
+enum pdmv2_err
+pdmv2_hkdf_extract(const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
+		   size_t ikm_len, uint8_t prk[PDMV2_HKDF_HASH_LEN])
+{
+	static const uint8_t zeros[PDMV2_HKDF_HASH_LEN];
+	static const uint8_t empty[1];
+
+	if (salt_len == 0) {
+		salt = zeros;
+		salt_len = sizeof(zeros);
+	}
+	/* OpenSSL wants a non-NULL key even when the IKM is empty. */
+	return hkdf_run(EVP_KDF_HKDF_MODE_EXTRACT_ONLY, ikm_len ? ikm : empty,
+			ikm_len, salt, salt_len, NULL, 0, prk, PDMV2_HKDF_HASH_LEN);
+}
+
+enum pdmv2_err
+pdmv2_hkdf_expand(const uint8_t *prk, size_t prk_len, const uint8_t *info,
+		  size_t info_len, uint8_t *out, size_t out_len)
+{
+	static const uint8_t empty[1];
+
+	return hkdf_run(EVP_KDF_HKDF_MODE_EXPAND_ONLY, prk, prk_len, NULL, 0,
+			info_len ? info : empty, info_len, out, out_len);
+}
