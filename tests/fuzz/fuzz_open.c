@@ -57,10 +57,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(buf, data, n);
 		buf[0] = PDMV2_OPTION_TYPE_DEFAULT;
 		if (pdmv2_option_parse(buf, n, &opt) == PDMV2_OK &&
-		    opt.variant == PDMV2_VARIANT_ENCRYPTED)
-			(void)pdmv2_decryptor_open(dec, &opt, ++frame,
+		    opt.variant == PDMV2_VARIANT_ENCRYPTED) {
+			frame++;
+			(void)pdmv2_decryptor_open(dec, &opt, frame,
 						   (int64_t)frame * 1000, &m,
 						   &res);
+		}
 		data += n;
 		size -= n;
 	}

@@ -1,0 +1,182 @@
+/*
+ * decrypt.c - one sender direction's decryption: the key log's
+ * candidates for its 5-tuple, a small cache of keyed ciphers per
+ * (candidate, kri), and the Kri tracker that decides what to try.
+ *
+ * Steady state costs one AEAD open per packet: the winner is tried first
+ * (PROFILE.md 8) and its cipher for the current kri is cached (5.2).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdmv2/decrypt.h"
+
+#define MAX_CANDIDATES 16
+#define CACHE_SLOTS 4	/* current, next, previous phase and a spare */
+
+struct cache_slot {
+	struct pdmv2_cipher *cipher;	/* NULL: empty */
+	size_t cand;
+	uint32_t kri;
+	uint64_t used;			/* LRU clock */
+};
+
+struct pdmv2_decryptor {
+	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
+	const struct pdmv2_keysrc *cand[MAX_CANDIDATES];
+	size_t ncand;
+	ssize_t winner;			/* index in cand, -1 before any */
+	struct pdmv2_kri_tracker *tracker;
+	struct cache_slot cache[CACHE_SLOTS];
+	uint64_t clock;
+};
+
+enum pdmv2_err
+pdmv2_decryptor_new(struct pdmv2_keylog *kl,
+		    const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES], unsigned kri_window,
+		    struct pdmv2_decryptor **out)
+{
+	struct pdmv2_decryptor *d;
+	enum pdmv2_err rc;
+	size_t n;
+
+	*out = NULL;
+	if (!(d = calloc(1, sizeof(*d))))
+		return PDMV2_ERR_NOMEM;
+	memcpy(d->ft, ft, PDMV2_FIVE_TUPLE_BYTES);
+	d->winner = -1;
+	if (kl) {
+		/* Candidates are fixed here: a reloaded key log needs new
+		 * decryptors. */
+		n = pdmv2_keylog_lookup(kl, ft, d->cand, MAX_CANDIDATES);
+		d->ncand = n < MAX_CANDIDATES ? n : MAX_CANDIDATES;
+	}
+	rc = pdmv2_kri_tracker_new(kri_window, &d->tracker);
+	if (rc != PDMV2_OK) {
+		free(d);
+		return rc;
+	}
+	*out = d;
+	return PDMV2_OK;
+}
+
+void
+pdmv2_decryptor_free(struct pdmv2_decryptor *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < CACHE_SLOTS; i++)
+		pdmv2_cipher_free(d->cache[i].cipher);
+	pdmv2_kri_tracker_free(d->tracker);
+	free(d);
+}
+
+/* The keyed cipher for (candidate, kri): cached, or derived and cached
+ * in the least recently used slot.  NULL with *rc set otherwise. */
+static struct pdmv2_cipher *
+cipher_for(struct pdmv2_decryptor *d, size_t cand, uint32_t kri,
+	   enum pdmv2_err *rc)
+{
+	uint8_t key[PDMV2_KEY_MAX], nonce[PDMV2_NONCE_BYTES];
+	enum pdmv2_aead aead;
+	struct cache_slot *victim = &d->cache[0];
+	size_t i;
+
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		struct cache_slot *s = &d->cache[i];
+
+		if (s->cipher && s->cand == cand && s->kri == kri) {
+			s->used = ++d->clock;
+			return s->cipher;
+		}
+		if (!s->cipher || (victim->cipher && s->used < victim->used))
+			victim = s;
+	}
+	*rc = pdmv2_keysrc_derive(d->cand[cand], d->ft, kri, &aead, key, nonce);
+	if (*rc != PDMV2_OK)
+		return NULL;
+	pdmv2_cipher_free(victim->cipher);
+	victim->cipher = NULL;
+	*rc = pdmv2_cipher_new(aead, key, nonce, &victim->cipher);
+	pdmv2_wipe(key, sizeof(key));
+	pdmv2_wipe(nonce, sizeof(nonce));
+	if (*rc != PDMV2_OK)
+		return NULL;
+	victim->cand = cand;
+	victim->kri = kri;
+	victim->used = ++d->clock;
+	return victim->cipher;
+}
+
+static enum pdmv2_err
+try_candidate(struct pdmv2_decryptor *d, size_t cand, uint32_t kri,
+	      const struct pdmv2_option *opt, struct pdmv2_metrics *m)
+{
+	enum pdmv2_err rc;
+	struct pdmv2_cipher *c = cipher_for(d, cand, kri, &rc);
+
+	if (!c)
+		return rc == PDMV2_ERR_NO_KEY ? PDMV2_ERR_NO_KEY : PDMV2_ERR_AUTH;
+	return pdmv2_cipher_open_option(c, opt, m);
+}
+
+/* The tracker's open function: winner first, then the other candidates
+ * in key log order; AUTH if any key was tried, NO_KEY if none exists. */
+static enum pdmv2_err
+open_kri(void *ctx, uint32_t kri, const struct pdmv2_option *opt,
+	 struct pdmv2_metrics *m)
+{
+	struct pdmv2_decryptor *d = ctx;
+	enum pdmv2_err rc, worst = PDMV2_ERR_NO_KEY;
+	size_t i;
+
+	if (d->winner >= 0) {
+		rc = try_candidate(d, (size_t)d->winner, kri, opt, m);
+		if (rc == PDMV2_OK)
+			return rc;
+		if (rc != PDMV2_ERR_NO_KEY)
+			worst = PDMV2_ERR_AUTH;
+	}
+	for (i = 0; i < d->ncand; i++) {
+		if ((ssize_t)i == d->winner)
+			continue;
+		rc = try_candidate(d, i, kri, opt, m);
+		if (rc == PDMV2_OK) {
+			d->winner = (ssize_t)i;
+			return rc;
+		}
+		if (rc != PDMV2_ERR_NO_KEY)
+			worst = PDMV2_ERR_AUTH;
+	}
+	return worst;
+}
+
+enum pdmv2_err
+pdmv2_decryptor_open(struct pdmv2_decryptor *d, const struct pdmv2_option *opt,
+		     uint64_t frame, int64_t ts_ns, struct pdmv2_metrics *m,
+		     struct pdmv2_kri_result *res)
+{
+	if (opt->variant != PDMV2_VARIANT_ENCRYPTED) {
+		memset(res, 0, sizeof(*res));
+		res->status = PDMV2_ERR_INVALID;
+		return res->status;
+	}
+	pdmv2_kri_track(d->tracker, opt, frame, ts_ns, open_kri, d, m, res);
+	return res->status;
+}
+
+const struct pdmv2_kri_tracker *
+pdmv2_decryptor_tracker(const struct pdmv2_decryptor *d)
+{
+	return d->tracker;
+}
+
+const struct pdmv2_keysrc *
+pdmv2_decryptor_winner(const struct pdmv2_decryptor *d)
+{
+	return d->winner >= 0 ? d->cand[d->winner] : NULL;
+}

@@ -1,0 +1,144 @@
+/*
+ * dist.c - delay distributions: exact moments plus a log-bucket quantile
+ * sketch (see dist.h).  Bucket i holds values in (gamma^(i-1), gamma^i];
+ * reporting 2*gamma^i/(gamma+1) keeps the relative error under
+ * (gamma-1)/(gamma+1) = PDMV2_DIST_REL_ERROR.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdmv2/dist.h"
+
+static double
+log_gamma(void)
+{
+	static double lg;
+
+	if (lg == 0)
+		lg = log((1 + PDMV2_DIST_REL_ERROR) / (1 - PDMV2_DIST_REL_ERROR));
+	return lg;
+}
+
+void
+pdmv2_dist_init(struct pdmv2_dist *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void
+pdmv2_dist_free(struct pdmv2_dist *d)
+{
+	free(d->buckets);
+	d->buckets = NULL;
+	d->nbuckets = 0;
+}
+
+/* Make index idx addressable, growing geometrically toward it. */
+static int
+ensure_bucket(struct pdmv2_dist *d, int32_t idx)
+{
+	int32_t lo, hi;
+	uint32_t n, grow;
+	uint64_t *b;
+
+	if (d->nbuckets && idx >= d->lo && idx < d->lo + (int32_t)d->nbuckets)
+		return 1;
+	if (!d->nbuckets) {
+		lo = idx - 8;
+		hi = idx + 8;
+	} else {
+		grow = d->nbuckets / 2 + 8;
+		lo = d->lo;
+		hi = d->lo + (int32_t)d->nbuckets;
+		if (idx < lo)
+			lo = idx - (int32_t)grow;
+		else
+			hi = idx + (int32_t)grow;
+	}
+	n = (uint32_t)(hi - lo);
+	b = calloc(n, sizeof(*b));
+	if (!b)
+		return 0;
+	if (d->nbuckets)
+		memcpy(b + (d->lo - lo), d->buckets, d->nbuckets * sizeof(*b));
+	free(d->buckets);
+	d->buckets = b;
+	d->lo = lo;
+	d->nbuckets = n;
+	return 1;
+}
+
+int
+pdmv2_dist_add(struct pdmv2_dist *d, double us)
+{
+	double delta;
+	int32_t idx;
+
+	if (isnan(us))
+		return 1;
+	/* Welford: exact-to-rounding mean and variance in one pass. */
+	d->count++;
+	if (d->count == 1 || us < d->min)
+		d->min = us;
+	if (d->count == 1 || us > d->max)
+		d->max = us;
+	delta = us - d->mean;
+	d->mean += delta / (double)d->count;
+	d->m2 += delta * (us - d->mean);
+
+	if (!(us > 0)) {
+		d->zeros++;
+		return 1;
+	}
+	idx = (int32_t)ceil(log(us) / log_gamma());
+	if (!ensure_bucket(d, idx))
+		return 0;
+	d->buckets[idx - d->lo]++;
+	return 1;
+}
+
+double
+pdmv2_dist_stddev(const struct pdmv2_dist *d)
+{
+	if (d->count == 0)
+		return NAN;
+	return sqrt(d->m2 / (double)d->count);
+}
+
+double
+pdmv2_dist_quantile(const struct pdmv2_dist *d, double p)
+{
+	uint64_t rank, seen;
+	uint32_t i;
+	double v;
+
+	if (d->count == 0)
+		return NAN;
+	if (p <= 0)
+		return d->min;
+	if (p >= 1)
+		return d->max;
+	/* nearest rank: ceil(p * n), at least 1 */
+	rank = (uint64_t)ceil(p * (double)d->count);
+	if (rank < 1)
+		rank = 1;
+	if (rank <= d->zeros)
+		return d->min;
+	seen = d->zeros;
+	for (i = 0; i < d->nbuckets; i++) {
+		seen += d->buckets[i];
+		if (seen >= rank) {
+			v = 2 * exp((double)(d->lo + (int32_t)i) * log_gamma()) /
+			    (exp(log_gamma()) + 1);
+			if (v < d->min)
+				v = d->min;
+			if (v > d->max)
+				v = d->max;
+			return v;
+		}
+	}
+	return d->max;
+}

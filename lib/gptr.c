@@ -1,0 +1,179 @@
+/*
+ * gptr.c - Global Pointer statistics per sender address (PROFILE.md 6;
+ * the definitions are in gptr.h).  A repeated equal value is neither an
+ * advance nor a reset: it is counted as an observed packet only.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "pdmv2/gptr.h"
+
+struct sender {
+	uint8_t addr[16];
+	uint64_t packets;
+	uint32_t first, last;
+	uint64_t seg_start;		/* unwrapped value where the segment began */
+	uint64_t cur;			/* unwrapped current value */
+	uint64_t advance_done;		/* advance of finished segments */
+	uint64_t segments;
+	uint64_t resets, wraps;
+	int64_t first_ts, last_ts;
+	GHashTable *flows;		/* set of flow ids */
+};
+
+struct pdmv2_gptr_table {
+	GHashTable *by_addr;		/* GBytes(16) -> struct sender * */
+	GPtrArray *order;		/* struct sender *, first seen first */
+};
+
+enum pdmv2_addr_type
+pdmv2_addr_type_of(const uint8_t a[16])
+{
+	if (a[0] == 0xFF)
+		return PDMV2_ADDR_MULTICAST;
+	if (a[0] == 0xFE && (a[1] & 0xC0) == 0x80)
+		return PDMV2_ADDR_LINK_LOCAL;
+	return PDMV2_ADDR_GLOBAL;
+}
+
+const char *
+pdmv2_addr_type_name(enum pdmv2_addr_type t)
+{
+	switch (t) {
+	case PDMV2_ADDR_LINK_LOCAL:
+		return "link-local";
+	case PDMV2_ADDR_MULTICAST:
+		return "multicast";
+	case PDMV2_ADDR_GLOBAL:
+		break;
+	}
+	return "global-unicast";
+}
+
+static void
+sender_free(gpointer p)
+{
+	struct sender *s = p;
+
+	g_hash_table_destroy(s->flows);
+	g_free(s);
+}
+
+enum pdmv2_err
+pdmv2_gptr_table_new(struct pdmv2_gptr_table **out)
+{
+	struct pdmv2_gptr_table *t = g_new0(struct pdmv2_gptr_table, 1);
+
+	t->by_addr = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+					   (GDestroyNotify)g_bytes_unref, NULL);
+	t->order = g_ptr_array_new_with_free_func(sender_free);
+	*out = t;
+	return PDMV2_OK;
+}
+
+void
+pdmv2_gptr_table_free(struct pdmv2_gptr_table *t)
+{
+	if (!t)
+		return;
+	g_hash_table_destroy(t->by_addr);
+	g_ptr_array_free(t->order, TRUE);
+	g_free(t);
+}
+
+static guint
+u64_hash(gconstpointer p)
+{
+	uint64_t v = *(const uint64_t *)p;
+
+	return (guint)(v ^ (v >> 32));
+}
+
+static gboolean
+u64_equal(gconstpointer a, gconstpointer b)
+{
+	return *(const uint64_t *)a == *(const uint64_t *)b;
+}
+
+enum pdmv2_err
+pdmv2_gptr_add(struct pdmv2_gptr_table *t, const uint8_t addr[16], uint32_t gp,
+	       int64_t ts_ns, uint64_t flow_id)
+{
+	GBytes *key = g_bytes_new(addr, 16);
+	struct sender *s = g_hash_table_lookup(t->by_addr, key);
+
+	if (!s) {
+		s = g_new0(struct sender, 1);
+		memcpy(s->addr, addr, 16);
+		s->first = s->last = gp;
+		s->seg_start = s->cur = gp;
+		s->segments = 1;
+		s->first_ts = ts_ns;
+		s->flows = g_hash_table_new_full(u64_hash, u64_equal, g_free, NULL);
+		g_hash_table_insert(t->by_addr, key, s);
+		g_ptr_array_add(t->order, s);
+	} else {
+		uint32_t dist = s->last - gp;	/* how far back, modulo 2^32 */
+
+		g_bytes_unref(key);
+		if (gp == s->last) {
+			/* a repeat: nothing advances */
+		} else if (dist > 0 && dist <= UINT32_C(0x80000000) && gp < s->last) {
+			/* a decrease by at most 2^31: the node restarted */
+			s->advance_done += s->cur - s->seg_start;
+			s->seg_start = s->cur = gp;
+			s->segments++;
+			s->resets++;
+		} else {
+			uint32_t step = gp - s->last;	/* forward, modulo 2^32 */
+
+			if (gp < s->last)
+				s->wraps++;
+			s->cur += step;
+		}
+		s->last = gp;
+	}
+	s->packets++;
+	s->last_ts = ts_ns;
+	if (!g_hash_table_contains(s->flows, &flow_id)) {
+		uint64_t *id = g_new(uint64_t, 1);
+
+		*id = flow_id;
+		g_hash_table_add(s->flows, id);
+	}
+	return PDMV2_OK;
+}
+
+size_t
+pdmv2_gptr_count(const struct pdmv2_gptr_table *t)
+{
+	return t->order->len;
+}
+
+void
+pdmv2_gptr_get(const struct pdmv2_gptr_table *t, size_t i,
+	       struct pdmv2_gptr_stats *out)
+{
+	const struct sender *s = g_ptr_array_index(t->order, i);
+	double span;
+
+	memset(out, 0, sizeof(*out));
+	memcpy(out->sender, s->addr, 16);
+	out->addr_type = pdmv2_addr_type_of(s->addr);
+	out->packets = s->packets;
+	out->first = s->first;
+	out->last = s->last;
+	out->advance = s->advance_done + (s->cur - s->seg_start);
+	out->resets = s->resets;
+	out->wraps = s->wraps;
+	out->flows = g_hash_table_size(s->flows);
+	out->first_ts_ns = s->first_ts;
+	out->last_ts_ns = s->last_ts;
+	out->coverage = (double)s->packets / (double)(out->advance + s->segments);
+	span = (double)(s->last_ts - s->first_ts) / 1e9;
+	out->rate_pps = span > 0 ? (double)out->advance / span : 0;
+}

@@ -1,0 +1,645 @@
+/*
+ * keylog.c - the PDMv2 key log (PROFILE.md 8): parsing, diagnostics and
+ * the lookup order that decides which keys may open traffic S->D.
+ *
+ * Every line is untrusted text: a bad line of a known label becomes an
+ * error diagnostic naming its line, an unknown label a warning, and the
+ * rest of the file still loads (as with TLS SSLKEYLOGFILE).  Secret
+ * material lives only in entries and key sources and is wiped on free.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <glib.h>
+
+#include "pdmv2/keylog.h"
+
+#define MAX_FIELDS 12
+
+enum keysrc_kind { SRC_SECRET, SRC_SESSION };
+
+struct pdmv2_keysrc {
+	enum keysrc_kind kind;
+	const struct pdmv2_keylog_entry *entry;
+	enum pdmv2_aead aead;
+	uint8_t prk[PDMV2_NH];			/* SRC_SECRET */
+	uint8_t key[PDMV2_KEY_MAX];		/* SRC_SESSION */
+	uint8_t nonce[PDMV2_NONCE_BYTES];
+};
+
+struct entry {
+	struct pdmv2_keylog_entry pub;
+	uint8_t secret[PDMV2_SECRET_BYTES];	/* SECRET: shared; PRIMARY: PMS */
+	uint8_t salt[PDMV2_SALT_MAX];
+	size_t salt_len;
+	struct pdmv2_keysrc src;		/* SECRET and SESSION_KEY */
+};
+
+struct diag {
+	struct pdmv2_keylog_diag pub;
+	char *message;
+};
+
+struct pdmv2_keylog {
+	GPtrArray *entries;		/* struct entry *, file order */
+	GPtrArray *diags;		/* struct diag * */
+	GPtrArray *files;		/* file names (char *) */
+	GHashTable *secondary;		/* "entry#client" -> struct pdmv2_keysrc * */
+	size_t nerrors;
+};
+
+static void
+keysrc_free(gpointer p)
+{
+	pdmv2_wipe(p, sizeof(struct pdmv2_keysrc));
+	g_free(p);
+}
+
+static void
+entry_free(gpointer p)
+{
+	pdmv2_wipe(p, sizeof(struct entry));
+	g_free(p);
+}
+
+static void
+diag_free(gpointer p)
+{
+	struct diag *d = p;
+
+	g_free(d->message);
+	g_free(d);
+}
+
+enum pdmv2_err
+pdmv2_keylog_new(struct pdmv2_keylog **out)
+{
+	struct pdmv2_keylog *kl = g_new0(struct pdmv2_keylog, 1);
+
+	kl->entries = g_ptr_array_new_with_free_func(entry_free);
+	kl->diags = g_ptr_array_new_with_free_func(diag_free);
+	kl->files = g_ptr_array_new_with_free_func(g_free);
+	kl->secondary = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+					      (GDestroyNotify)g_bytes_unref,
+					      keysrc_free);
+	*out = kl;
+	return PDMV2_OK;
+}
+
+void
+pdmv2_keylog_free(struct pdmv2_keylog *kl)
+{
+	if (!kl)
+		return;
+	g_hash_table_destroy(kl->secondary);
+	g_ptr_array_free(kl->entries, TRUE);
+	g_ptr_array_free(kl->diags, TRUE);
+	g_ptr_array_free(kl->files, TRUE);
+	g_free(kl);
+}
+
+static void G_GNUC_PRINTF(5, 6)
+add_diag(struct pdmv2_keylog *kl, const char *file, unsigned line,
+	 bool is_error, const char *fmt, ...)
+{
+	struct diag *d = g_new0(struct diag, 1);
+	va_list ap;
+
+	va_start(ap, fmt);
+	d->message = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	d->pub.file = file;
+	d->pub.line = line;
+	d->pub.is_error = is_error;
+	d->pub.message = d->message;
+	g_ptr_array_add(kl->diags, d);
+	if (is_error)
+		kl->nerrors++;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Hex text to bytes; returns the byte count or -1 (odd length, bad
+ * digit, more than max bytes). */
+static long
+parse_hex(const char *s, uint8_t *out, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n % 2 != 0 || n / 2 > max)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return (long)(n / 2);
+}
+
+enum pdmv2_err
+pdmv2_parse_prefix(const char *s, uint8_t addr[16], uint8_t *plen)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *slash;
+	size_t alen;
+	unsigned long len = 128;
+
+	if (strcmp(s, "*") == 0) {
+		memset(addr, 0, 16);
+		*plen = 0;
+		return PDMV2_OK;
+	}
+	slash = strchr(s, '/');
+	alen = slash ? (size_t)(slash - s) : strlen(s);
+	if (alen == 0 || alen >= sizeof(buf))
+		return PDMV2_ERR_MALFORMED;
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	if (inet_pton(AF_INET6, buf, addr) != 1)
+		return PDMV2_ERR_MALFORMED;
+	if (slash) {
+		char *end;
+
+		if (slash[1] < '0' || slash[1] > '9')
+			return PDMV2_ERR_MALFORMED;
+		errno = 0;
+		len = strtoul(slash + 1, &end, 10);
+		if (errno || *end || len > 128)
+			return PDMV2_ERR_MALFORMED;
+	}
+	*plen = (uint8_t)len;
+	return PDMV2_OK;
+}
+
+bool
+pdmv2_prefix_match(const uint8_t prefix[16], uint8_t plen, const uint8_t addr[16])
+{
+	unsigned full = plen / 8, rest = plen % 8;
+
+	if (plen > 128)
+		return false;
+	if (memcmp(prefix, addr, full) != 0)
+		return false;
+	if (rest) {
+		uint8_t mask = (uint8_t)(0xFF << (8 - rest));
+
+		return (prefix[full] & mask) == (addr[full] & mask);
+	}
+	return true;
+}
+
+static bool
+parse_u32(const char *s, unsigned long max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* SECRET and PRIMARY_SECRET: <a> <b> <suite> <secret-hex-64> <salt|-> */
+static bool
+parse_secret_line(struct pdmv2_keylog *kl, struct entry *e, char **f,
+		  unsigned nf, const char *file, unsigned line)
+{
+	const char *what = e->pub.label == PDMV2_KL_SECRET ? "PDMV2_SECRET" :
+			   "PDMV2_PRIMARY_SECRET";
+	long n;
+
+	if (nf != 6) {
+		add_diag(kl, file, line, true,
+			 "%s needs 5 fields (endpoint endpoint suite secret salt), got %u",
+			 what, nf - 1);
+		return false;
+	}
+	if (pdmv2_parse_prefix(f[1], e->pub.addr_a, &e->pub.plen_a) != PDMV2_OK ||
+	    pdmv2_parse_prefix(f[2], e->pub.addr_b, &e->pub.plen_b) != PDMV2_OK) {
+		add_diag(kl, file, line, true,
+			 "bad address or prefix \"%s\" (want addr, addr/len or *)",
+			 pdmv2_parse_prefix(f[1], e->pub.addr_a, &e->pub.plen_a) ?
+			 f[1] : f[2]);
+		return false;
+	}
+	if (pdmv2_aead_from_name(f[3], &e->pub.aead) != PDMV2_OK) {
+		add_diag(kl, file, line, true,
+			 "unknown suite \"%s\" (want aes128gcm, aes256gcm or chacha20poly1305)",
+			 f[3]);
+		return false;
+	}
+	n = parse_hex(f[4], e->secret, sizeof(e->secret));
+	if (n != PDMV2_SECRET_BYTES) {
+		add_diag(kl, file, line, true,
+			 n < 0 && strlen(f[4]) <= 2 * sizeof(e->secret) ?
+			 "bad hex in secret" :
+			 "secret must be 32 bytes (64 hex digits)");
+		return false;
+	}
+	if (strcmp(f[5], "-") == 0) {
+		e->salt_len = 0;
+	} else {
+		n = parse_hex(f[5], e->salt, sizeof(e->salt));
+		if (n < 0) {
+			add_diag(kl, file, line, true,
+				 strlen(f[5]) > 2 * PDMV2_SALT_MAX ?
+				 "salt longer than 64 bytes" : "bad hex in salt");
+			return false;
+		}
+		e->salt_len = (size_t)n;
+	}
+	return true;
+}
+
+/* <saddr> <sport> <daddr> <dport> <proto> <kri> <suite> <key> <nonce> */
+static bool
+parse_session_line(struct pdmv2_keylog *kl, struct entry *e, char **f,
+		   unsigned nf, const char *file, unsigned line)
+{
+	uint8_t s[16], d[16];
+	uint32_t sport, dport, proto;
+	long n;
+	size_t nk;
+
+	if (nf != 10) {
+		add_diag(kl, file, line, true,
+			 "PDMV2_SESSION_KEY needs 9 fields (saddr sport daddr dport proto kri suite key nonce), got %u",
+			 nf - 1);
+		return false;
+	}
+	if (inet_pton(AF_INET6, f[1], s) != 1 || inet_pton(AF_INET6, f[3], d) != 1) {
+		add_diag(kl, file, line, true, "bad IPv6 address \"%s\"",
+			 inet_pton(AF_INET6, f[1], s) != 1 ? f[1] : f[3]);
+		return false;
+	}
+	if (!parse_u32(f[2], 65535, &sport) || !parse_u32(f[4], 65535, &dport)) {
+		add_diag(kl, file, line, true, "bad port");
+		return false;
+	}
+	if (!parse_u32(f[5], 255, &proto)) {
+		add_diag(kl, file, line, true, "bad protocol number \"%s\"", f[5]);
+		return false;
+	}
+	if (!parse_u32(f[6], UINT32_MAX, &e->pub.kri)) {
+		add_diag(kl, file, line, true, "bad kri \"%s\"", f[6]);
+		return false;
+	}
+	if (pdmv2_aead_from_name(f[7], &e->pub.aead) != PDMV2_OK) {
+		add_diag(kl, file, line, true,
+			 "unknown suite \"%s\" (want aes128gcm, aes256gcm or chacha20poly1305)",
+			 f[7]);
+		return false;
+	}
+	nk = pdmv2_aead_key_len(e->pub.aead);
+	n = parse_hex(f[8], e->src.key, sizeof(e->src.key));
+	if (n < 0 || (size_t)n != nk) {
+		add_diag(kl, file, line, true,
+			 n < 0 && strlen(f[8]) <= 2 * sizeof(e->src.key) ?
+			 "bad hex in key" : "key must be %zu bytes for %s", nk, f[7]);
+		return false;
+	}
+	n = parse_hex(f[9], e->src.nonce, sizeof(e->src.nonce));
+	if (n != PDMV2_NONCE_BYTES) {
+		add_diag(kl, file, line, true,
+			 n < 0 && strlen(f[9]) <= 2 * PDMV2_NONCE_BYTES ?
+			 "bad hex in base nonce" : "base nonce must be 12 bytes");
+		return false;
+	}
+	pdmv2_five_tuple(s, d, (uint16_t)sport, (uint16_t)dport, (uint8_t)proto,
+			 e->pub.five_tuple);
+	e->src.kind = SRC_SESSION;
+	e->src.aead = e->pub.aead;
+	return true;
+}
+
+static void
+parse_line(struct pdmv2_keylog *kl, char *text, const char *file, unsigned line)
+{
+	char *f[MAX_FIELDS + 1], *save = NULL, *tok;
+	unsigned nf = 0;
+	struct entry *e;
+	bool ok;
+
+	for (tok = strtok_r(text, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		if (nf == MAX_FIELDS + 1)
+			break;
+		f[nf++] = tok;
+	}
+	if (nf == 0 || f[0][0] == '#')
+		return;
+
+	e = g_new0(struct entry, 1);
+	e->pub.file = file;
+	e->pub.line = line;
+	if (strcmp(f[0], "PDMV2_SECRET") == 0) {
+		e->pub.label = PDMV2_KL_SECRET;
+		ok = parse_secret_line(kl, e, f, nf, file, line);
+		if (ok) {
+			e->src.kind = SRC_SECRET;
+			e->src.aead = e->pub.aead;
+			/* prk does not depend on the flow: once per secret (5.2). */
+			if (pdmv2_derive_prk(e->pub.aead, e->secret, e->salt,
+					     e->salt_len, e->src.prk) != PDMV2_OK) {
+				add_diag(kl, file, line, true, "key derivation failed");
+				ok = false;
+			}
+		}
+	} else if (strcmp(f[0], "PDMV2_PRIMARY_SECRET") == 0) {
+		e->pub.label = PDMV2_KL_PRIMARY_SECRET;
+		ok = parse_secret_line(kl, e, f, nf, file, line);
+	} else if (strcmp(f[0], "PDMV2_SESSION_KEY") == 0) {
+		e->pub.label = PDMV2_KL_SESSION_KEY;
+		ok = parse_session_line(kl, e, f, nf, file, line);
+	} else {
+		char label[33];
+
+		g_strlcpy(label, f[0], sizeof(label));
+		add_diag(kl, file, line, false, "unknown label \"%s\" skipped", label);
+		ok = false;
+	}
+	if (!ok) {
+		entry_free(e);
+		return;
+	}
+	e->src.entry = &e->pub;
+	g_ptr_array_add(kl->entries, e);
+}
+
+static const char *
+intern_file(struct pdmv2_keylog *kl, const char *name)
+{
+	char *copy = g_strdup(name ? name : "(key log)");
+
+	g_ptr_array_add(kl->files, copy);
+	return copy;
+}
+
+enum pdmv2_err
+pdmv2_keylog_load_buffer(struct pdmv2_keylog *kl, const char *name,
+			 const char *buf, size_t len)
+{
+	const char *file = intern_file(kl, name);
+	char *line = g_malloc(PDMV2_KEYLOG_LINE_MAX + 1);
+	size_t pos = 0;
+	unsigned lineno = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - buf) : len, n = end - pos;
+
+		lineno++;
+		if (n > 0 && buf[end - 1] == '\r')
+			n--;
+		if (n > PDMV2_KEYLOG_LINE_MAX) {
+			add_diag(kl, file, lineno, true,
+				 "line longer than %d bytes", PDMV2_KEYLOG_LINE_MAX);
+		} else if (memchr(buf + pos, '\0', n)) {
+			add_diag(kl, file, lineno, true, "NUL byte in line");
+		} else {
+			memcpy(line, buf + pos, n);
+			line[n] = '\0';
+			parse_line(kl, line, file, lineno);
+		}
+		pos = end + 1;
+	}
+	pdmv2_wipe(line, PDMV2_KEYLOG_LINE_MAX + 1);
+	g_free(line);
+	return PDMV2_OK;
+}
+
+enum pdmv2_err
+pdmv2_keylog_load_file(struct pdmv2_keylog *kl, const char *path)
+{
+	GByteArray *data;
+	uint8_t chunk[65536];
+	size_t n;
+	FILE *f;
+	int saved;
+	enum pdmv2_err rc;
+
+	if (!(f = fopen(path, "rb"))) {
+		saved = errno;
+		add_diag(kl, intern_file(kl, path), 0, true, "cannot open: %s",
+			 strerror(saved));
+		errno = saved;
+		return PDMV2_ERR_IO;
+	}
+	data = g_byte_array_new();
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		g_byte_array_append(data, chunk, (guint)n);
+	if (ferror(f)) {
+		saved = errno ? errno : EIO;
+		add_diag(kl, intern_file(kl, path), 0, true, "cannot read: %s",
+			 strerror(saved));
+		rc = PDMV2_ERR_IO;
+	} else {
+		rc = pdmv2_keylog_load_buffer(kl, path, (const char *)data->data,
+					      data->len);
+		saved = 0;
+	}
+	fclose(f);
+	pdmv2_wipe(chunk, sizeof(chunk));
+	pdmv2_wipe(data->data, data->len);
+	g_byte_array_free(data, TRUE);
+	if (rc != PDMV2_OK)
+		errno = saved;
+	return rc;
+}
+
+size_t
+pdmv2_keylog_count(const struct pdmv2_keylog *kl)
+{
+	return kl->entries->len;
+}
+
+const struct pdmv2_keylog_entry *
+pdmv2_keylog_entry(const struct pdmv2_keylog *kl, size_t i)
+{
+	if (i >= kl->entries->len)
+		return NULL;
+	return &((struct entry *)g_ptr_array_index(kl->entries, i))->pub;
+}
+
+size_t
+pdmv2_keylog_ndiag(const struct pdmv2_keylog *kl)
+{
+	return kl->diags->len;
+}
+
+const struct pdmv2_keylog_diag *
+pdmv2_keylog_diag(const struct pdmv2_keylog *kl, size_t i)
+{
+	if (i >= kl->diags->len)
+		return NULL;
+	return &((struct diag *)g_ptr_array_index(kl->diags, i))->pub;
+}
+
+size_t
+pdmv2_keylog_nerrors(const struct pdmv2_keylog *kl)
+{
+	return kl->nerrors;
+}
+
+/* The Primary/Secondary source for one client: derived once, cached. */
+static const struct pdmv2_keysrc *
+secondary_src(struct pdmv2_keylog *kl, guint idx, const struct entry *e,
+	      const uint8_t client[16])
+{
+	uint8_t id[sizeof(guint) + 16], secret[PDMV2_SECRET_BYTES];
+	struct pdmv2_keysrc *src;
+	GBytes *key;
+
+	memcpy(id, &idx, sizeof(idx));
+	memcpy(id + sizeof(idx), client, 16);
+	key = g_bytes_new(id, sizeof(id));
+	src = g_hash_table_lookup(kl->secondary, key);
+	if (src) {
+		g_bytes_unref(key);
+		return src;
+	}
+	src = g_new0(struct pdmv2_keysrc, 1);
+	src->kind = SRC_SECRET;
+	src->entry = &e->pub;
+	src->aead = e->pub.aead;
+	if (pdmv2_secondary_secret(e->pub.aead, e->secret, client, secret) != PDMV2_OK ||
+	    pdmv2_derive_prk(e->pub.aead, secret, e->salt, e->salt_len,
+			     src->prk) != PDMV2_OK) {
+		pdmv2_wipe(secret, sizeof(secret));
+		keysrc_free(src);
+		g_bytes_unref(key);
+		return NULL;
+	}
+	pdmv2_wipe(secret, sizeof(secret));
+	g_hash_table_insert(kl->secondary, key, src);
+	return src;
+}
+
+struct ranked {
+	const struct pdmv2_keysrc *src;
+	unsigned specificity;
+	guint order;
+};
+
+static gint
+by_specificity(gconstpointer a, gconstpointer b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->specificity != y->specificity)
+		return x->specificity > y->specificity ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void
+emit(const struct pdmv2_keysrc *src, const struct pdmv2_keysrc **out,
+     size_t max, size_t *n)
+{
+	if (src && *n < max)
+		out[*n] = src;
+	if (src)
+		(*n)++;
+}
+
+size_t
+pdmv2_keylog_lookup(struct pdmv2_keylog *kl, const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
+		    const struct pdmv2_keysrc **out, size_t max)
+{
+	const uint8_t *s = ft, *d = ft + 16;
+	GArray *secrets = g_array_new(FALSE, FALSE, sizeof(struct ranked));
+	size_t n = 0;
+	guint i;
+
+	/* 1. exact SESSION_KEY entries */
+	for (i = 0; i < kl->entries->len; i++) {
+		struct entry *e = g_ptr_array_index(kl->entries, i);
+
+		if (e->pub.label == PDMV2_KL_SESSION_KEY &&
+		    memcmp(e->pub.five_tuple, ft, PDMV2_FIVE_TUPLE_BYTES) == 0)
+			emit(&e->src, out, max, &n);
+	}
+	/* 2. SECRET entries for {S, D}, most specific first */
+	for (i = 0; i < kl->entries->len; i++) {
+		struct entry *e = g_ptr_array_index(kl->entries, i);
+		const struct pdmv2_keylog_entry *p = &e->pub;
+		struct ranked r = {&e->src, (unsigned)p->plen_a + p->plen_b, i};
+
+		if (p->label != PDMV2_KL_SECRET)
+			continue;
+		if ((pdmv2_prefix_match(p->addr_a, p->plen_a, s) &&
+		     pdmv2_prefix_match(p->addr_b, p->plen_b, d)) ||
+		    (pdmv2_prefix_match(p->addr_a, p->plen_a, d) &&
+		     pdmv2_prefix_match(p->addr_b, p->plen_b, s)))
+			g_array_append_val(secrets, r);
+	}
+	g_array_sort(secrets, by_specificity);
+	for (i = 0; i < secrets->len; i++)
+		emit(g_array_index(secrets, struct ranked, i).src, out, max, &n);
+	g_array_free(secrets, TRUE);
+
+	/* 3. PRIMARY_SECRET: the client is whichever endpoint is in the
+	 * client prefix (both orientations when both fit: the tag decides). */
+	for (i = 0; i < kl->entries->len; i++) {
+		struct entry *e = g_ptr_array_index(kl->entries, i);
+		const struct pdmv2_keylog_entry *p = &e->pub;
+
+		if (p->label != PDMV2_KL_PRIMARY_SECRET)
+			continue;
+		if (pdmv2_prefix_match(p->addr_a, p->plen_a, s) &&
+		    pdmv2_prefix_match(p->addr_b, p->plen_b, d))
+			emit(secondary_src(kl, i, e, s), out, max, &n);
+		if (pdmv2_prefix_match(p->addr_a, p->plen_a, d) &&
+		    pdmv2_prefix_match(p->addr_b, p->plen_b, s) &&
+		    memcmp(s, d, 16) != 0)
+			emit(secondary_src(kl, i, e, d), out, max, &n);
+	}
+	return n;
+}
+
+enum pdmv2_err
+pdmv2_keysrc_derive(const struct pdmv2_keysrc *ks,
+		    const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES], uint32_t kri,
+		    enum pdmv2_aead *aead, uint8_t key[PDMV2_KEY_MAX],
+		    uint8_t base_nonce[PDMV2_NONCE_BYTES])
+{
+	*aead = ks->aead;
+	if (ks->kind == SRC_SESSION) {
+		/* One direction, one kri, nothing else (8). */
+		if (kri != ks->entry->kri ||
+		    memcmp(ft, ks->entry->five_tuple, PDMV2_FIVE_TUPLE_BYTES) != 0)
+			return PDMV2_ERR_NO_KEY;
+		memcpy(key, ks->key, pdmv2_aead_key_len(ks->aead));
+		memcpy(base_nonce, ks->nonce, PDMV2_NONCE_BYTES);
+		return PDMV2_OK;
+	}
+	return pdmv2_derive_session(ks->aead, ks->prk, ft, kri, key, base_nonce);
+}
+
+const struct pdmv2_keylog_entry *
+pdmv2_keysrc_entry(const struct pdmv2_keysrc *ks)
+{
+	return ks->entry;
+}
