@@ -1,0 +1,51 @@
+/*
+ * sim.h - the sample writer's simulation: nodes, flows, RFC 8250 PDM
+ * state per endpoint, the network between them and the capture tap.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SAMPLES_SIM_H
+#define SAMPLES_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capwriter.h"
+#include "pdmv2/crypto.h"
+
+enum sim_mode { MODE_PDM, MODE_PLAIN, MODE_ENCRYPTED, MODE_MIXED };
+
+struct sim_config {
+	uint64_t seed;
+	unsigned udp_flows, tcp_flows, icmp_flows;
+	unsigned exchanges;		/* request/response rounds per flow */
+	unsigned clients, servers;	/* nodes; flows spread over them */
+	enum sim_mode mode;
+	int aead;			/* 0: one AEAD per node pair, in turn */
+	unsigned rotate;		/* packets per key phase, 0: never */
+	unsigned burst;			/* server packets per response, max */
+	double loss_before, loss_after;	/* probability, at the tap */
+	double reorder;			/* probability of a swap at the tap */
+	unsigned skip;			/* capture starts after this many packets */
+	double owd_us, jitter_us, server_us, think_us;
+	double background;		/* mean uncaptured sends per send */
+	bool link_local, hop_by_hop, padn;
+	unsigned forge;			/* forged options (flipped tag bit) */
+	bool prseq_reuse, restart, missing_key;
+	unsigned kri_window;		/* receiver window the truth simulates */
+	bool have_secret;
+	uint8_t secret[PDMV2_SECRET_BYTES];
+	enum cap_format format;
+	enum cap_link link;
+	size_t snaplen;
+	const char *out, *keylog, *truth;
+	bool truth_frames;
+	int argc;
+	char **argv;
+};
+
+/* Runs the simulation, writing capture, key log and truth.  Returns 0 or
+ * prints an error naming the file and returns -1. */
+int sim_run(const struct sim_config *cfg);
+
+#endif
