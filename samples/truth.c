@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <arpa/inet.h>
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "pdmv2/timefmt.h"
 #include "truth.h"
 
 enum { C2S = 0, S2C = 1 };
@@ -474,15 +474,9 @@ truth_packet(struct truth *t, const struct truth_pkt *p)
 static json_object *
 ts_json(int64_t ns)
 {
-	char buf[64];
-	time_t sec = (time_t)(ns / 1000000000);
-	struct tm tm;
+	char buf[PDMV2_TIME_BUF];
 
-	gmtime_r(&sec, &tm);
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (long)(ns % 1000000000));
-	return json_object_new_string(buf);
+	return json_object_new_string(pdmv2_format_time(ns, buf));
 }
 
 static json_object *
