@@ -103,7 +103,7 @@ struct sim {
 	const struct sim_config *cfg;
 	struct rng rng;
 	struct node *nodes;
-	unsigned nclients, nnodes;
+	unsigned nclients, nservers, nnodes;
 	struct flow *flows;
 	unsigned nflows;
 	GPtrArray *pairs;
@@ -268,13 +268,18 @@ sim_setup(struct sim *s)
 
 	s->nflows = n;
 	s->nclients = cfg->clients ? cfg->clients : 1;
-	/* one spare server node for the missing-key flow */
-	s->nnodes = s->nclients + (cfg->servers ? cfg->servers : 1) + 1;
+	s->nservers = cfg->servers ? cfg->servers : 1;
+	/* One spare server node for the missing-key flow, and one client
+	 * node per ICMPv6 flow: without ports, two echo flows between the
+	 * same pair would be one 5-tuple, one flow and one key (4). */
+	s->nnodes = s->nclients + s->nservers + 1 + cfg->icmp_flows;
 	s->nodes = g_new0(struct node, s->nnodes);
 	for (i = 0; i < s->nnodes; i++) {
-		bool server = i >= s->nclients;
+		bool server = i >= s->nclients && i <= s->nclients + s->nservers;
+		unsigned idx = i < s->nclients ? i : server ? i - s->nclients :
+			       i - s->nservers - 1;
 
-		node_addr(cfg, server, server ? i - s->nclients : i, s->nodes[i].addr);
+		node_addr(cfg, server, idx, s->nodes[i].addr);
 		s->nodes[i].gp = rng_below(&s->rng, 5000);
 	}
 	s->flows = g_new0(struct flow, n);
@@ -286,7 +291,10 @@ sim_setup(struct sim *s)
 		f->proto = i < cfg->udp_flows ? 17 :
 			   i < cfg->udp_flows + cfg->tcp_flows ? 6 : 58;
 		f->cnode = i % s->nclients;
-		f->snode = s->nclients + i % (s->nnodes - s->nclients - 1);
+		f->snode = s->nclients + i % s->nservers;
+		if (f->proto == 58)
+			f->cnode = s->nclients + s->nservers + 1 +
+				   (i - cfg->udp_flows - cfg->tcp_flows);
 		f->cport = f->proto == 58 ? 0 : (uint16_t)(40000 + i);
 		f->sport = f->proto == 6 ? 80 : f->proto == 17 ? 5001 : 0;
 		if (mode == MODE_MIXED)
@@ -304,7 +312,7 @@ sim_setup(struct sim *s)
 		int d;
 
 		if (cfg->missing_key && i == last_enc)
-			f->snode = s->nnodes - 1;	/* its own pair, kept out */
+			f->snode = s->nclients + s->nservers;	/* its own pair, kept out */
 		f->pair = pair_for(s, f->cnode, f->snode);
 		if (cfg->missing_key && i == last_enc)
 			f->pair->in_keylog = false;
@@ -360,8 +368,13 @@ static void
 emit(struct sim *s, int64_t ts, const uint8_t *pkt, size_t len,
      struct truth_pkt *tp)
 {
+	/* The truth records the time the file holds: whole microseconds in
+	 * a microsecond pcap.  Capture times never go backwards. */
+	int64_t tick = s->cfg->format == CAP_PCAP_US ? 1000 : 1;
+
+	ts -= ts % tick;
 	if (ts <= s->last_cap_ts)
-		ts = s->last_cap_ts + 1;
+		ts = s->last_cap_ts + tick;
 	s->last_cap_ts = ts;
 	(void)capwriter_packet(&s->cap, ts, pkt, len, s->cfg->snaplen);
 	tp->frame = s->cap.frames;

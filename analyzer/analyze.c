@@ -1,0 +1,331 @@
+/*
+ * analyze.c - the per-frame path of pdmv2-analyze: link layer, header
+ * walk, flow lookup, option decode, decryption with Kri rebuild, PSN
+ * accounting, delay samples and Global Pointer (PROFILE.md 1-7).
+ * Nothing here allocates per packet once a flow exists.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "analyze.h"
+#include "flow.h"
+#include "pdmv2/option.h"
+#include "pdmv2/timefmt.h"
+#include "report.h"
+
+static void
+input_free(gpointer p)
+{
+	struct input_info *in = p;
+
+	g_free(in->file);
+	g_free(in);
+}
+
+struct analysis *
+analysis_new(const struct analyze_config *cfg)
+{
+	struct analysis *a = g_new0(struct analysis, 1);
+
+	a->cfg = *cfg;
+	(void)pdmv2_keylog_new(&a->keylog);
+	a->keylog_files = g_ptr_array_new_with_free_func(g_free);
+	a->flows = g_hash_table_new(flow_key_hash, flow_key_equal);
+	a->flow_order = g_ptr_array_new_with_free_func(flow_free);
+	(void)pdmv2_gptr_table_new(&a->gptr);
+	a->inputs = g_ptr_array_new_with_free_func(input_free);
+	a->warnings = g_ptr_array_new_with_free_func(g_free);
+	return a;
+}
+
+void
+analysis_free(struct analysis *a)
+{
+	if (!a)
+		return;
+	g_hash_table_destroy(a->flows);
+	g_ptr_array_free(a->flow_order, TRUE);
+	pdmv2_gptr_table_free(a->gptr);
+	pdmv2_keylog_free(a->keylog);
+	g_ptr_array_free(a->keylog_files, TRUE);
+	g_ptr_array_free(a->inputs, TRUE);
+	g_ptr_array_free(a->warnings, TRUE);
+	g_free(a);
+}
+
+void
+analysis_warn(struct analysis *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_ptr_array_add(a->warnings, g_strdup_vprintf(fmt, ap));
+	va_end(ap);
+}
+
+bool
+analysis_add_keylog(struct analysis *a, const char *path)
+{
+	size_t before = pdmv2_keylog_ndiag(a->keylog), i;
+	bool ok = pdmv2_keylog_load_file(a->keylog, path) == PDMV2_OK;
+
+	g_ptr_array_add(a->keylog_files, g_strdup(path));
+	for (i = before; i < pdmv2_keylog_ndiag(a->keylog); i++) {
+		const struct pdmv2_keylog_diag *d = pdmv2_keylog_diag(a->keylog, i);
+
+		if (d->line)
+			analysis_warn(a, "%s:%u: %s%s", d->file, d->line,
+				      d->is_error ? "" : "warning: ", d->message);
+		else
+			analysis_warn(a, "%s: %s", d->file, d->message);
+	}
+	return ok;
+}
+
+static void
+anomaly(struct analysis *a, enum anomaly kind, uint64_t frame)
+{
+	struct anomaly_list *l = &a->anomalies[kind];
+
+	l->count++;
+	if (l->nframes < ANOMALY_FRAMES_MAX)
+		l->frames[l->nframes++] = frame;
+}
+
+static struct flow *
+flow_lookup(struct analysis *a, const struct pdmv2_walk *w, int64_t ts,
+	    bool create)
+{
+	struct flow_key k;
+	struct flow *f;
+
+	flow_key_make(&k, w);
+	f = g_hash_table_lookup(a->flows, &k);
+	if (f || !create)
+		return f;
+	f = flow_new(&k, w, ++a->next_flow_id, ts);
+	g_hash_table_insert(a->flows, &f->key, f);
+	f->order = a->flow_order->len;
+	g_ptr_array_add(a->flow_order, f);
+	return f;
+}
+
+/* --dump-frames: one JSON line per PDM option, for cross-checks. */
+static void
+dump_frame(struct analysis *a, uint64_t frame, const struct flow *f, int dir,
+	   const struct pdmv2_option *o, const char *status, bool readable,
+	   const struct pdmv2_kri_result *kr, const struct pdmv2_samples *s)
+{
+	FILE *out = a->cfg.dump_out;
+
+	fprintf(out, "{\"frame\":%llu,\"flow\":%llu,\"dir\":\"%s\",\"variant\":%d,"
+		"\"status\":\"%s\"", (unsigned long long)frame,
+		(unsigned long long)f->id, dir == DIR_C2S ? "c2s" : "s2c",
+		o->variant, status);
+	if (o->variant != PDMV2_VARIANT_PDM)
+		fprintf(out, ",\"version\":%u,\"reserved\":%u,\"random\":%u,\"flag\":%u",
+			o->version, o->reserved, o->random, o->flag);
+	if (kr && readable)
+		fprintf(out, ",\"kri\":%u", kr->kri);
+	if (readable) {
+		fprintf(out, ",\"scale_dtlr\":%u,\"scale_dtls\":%u,\"psntp\":%u,"
+			"\"psnlr\":%u,\"delta_tlr\":%u,\"delta_tls\":%u",
+			o->m.scale_dtlr, o->m.scale_dtls, o->m.psntp, o->m.psnlr,
+			o->m.delta_tlr, o->m.delta_tls);
+		if (o->variant != PDMV2_VARIANT_PDM)
+			fprintf(out, ",\"global_pointer\":%u", o->m.global_pointer);
+	}
+	if (s && s->has_rtt)
+		fprintf(out, ",\"rtt_us\":%.17g", s->rtt_us);
+	if (s && s->has_server_delay)
+		fprintf(out, ",\"server_delay_us\":%.17g", s->server_delay_us);
+	fputs("}\n", out);
+}
+
+static void
+take_samples(struct analysis *a, struct flow *f, int dir,
+	     const struct pdmv2_metrics *m, uint64_t frame,
+	     struct pdmv2_samples *s)
+{
+	pdmv2_samples_take(&f->samples, dir == DIR_C2S ? PDMV2_ROLE_CLIENT :
+			   PDMV2_ROLE_SERVER, m, s);
+	if (s->implausible)
+		anomaly(a, AN_IMPLAUSIBLE, frame);
+	if (s->has_rtt)
+		pdmv2_dist_add(&f->dist[MET_RTT], s->rtt_us);
+	if (s->has_client_delay)
+		pdmv2_dist_add(&f->dist[MET_CLIENT_DELAY], s->client_delay_us);
+	if (s->has_network_rtt)
+		pdmv2_dist_add(&f->dist[MET_NETWORK_RTT], s->network_rtt_us);
+	if (s->has_server_delay)
+		pdmv2_dist_add(&f->dist[MET_SERVER_DELAY], s->server_delay_us);
+	if (s->has_server_rtt)
+		pdmv2_dist_add(&f->dist[MET_SERVER_RTT], s->server_rtt_us);
+}
+
+/* Decodes, opens and accounts one PDM option of a flow's packet. */
+static void
+pdm_option(struct analysis *a, struct flow *f, int dir, const uint8_t *opt,
+	   size_t avail, uint64_t frame, int64_t ts)
+{
+	struct flow_dir *fd = &f->dir[dir];
+	struct pdmv2_option o;
+	struct pdmv2_kri_result kr, *krp = NULL;
+	struct pdmv2_samples s = {0};
+	const char *status = "plain";
+	bool readable = true;
+	enum pdmv2_err rc;
+
+	a->pdm.packets++;
+	fd->pdm_packets++;
+	rc = pdmv2_option_parse(opt, avail, &o);
+	if (rc == PDMV2_ERR_MALFORMED) {
+		a->pdm.malformed++;
+		anomaly(a, AN_MALFORMED, frame);
+		return;
+	}
+	if (rc != PDMV2_OK) {
+		a->pdm.truncated++;
+		anomaly(a, AN_TRUNCATED, frame);
+		return;
+	}
+	if (o.warnings & PDMV2_OPT_WARN_RESERVED)
+		anomaly(a, AN_RESERVED, frame);
+	if (o.warnings & PDMV2_OPT_WARN_VERSION)
+		anomaly(a, AN_VERSION, frame);
+
+	switch (o.variant) {
+	case PDMV2_VARIANT_PDM:
+		a->pdm.v1++;
+		f->has_pdm = true;
+		break;
+	case PDMV2_VARIANT_PLAIN:
+		a->pdm.plain++;
+		f->has_v2 = true;
+		break;
+	case PDMV2_VARIANT_ENCRYPTED:
+		a->pdm.encrypted++;
+		f->has_v2 = true;
+		f->encrypted = true;
+		if (!fd->dec &&
+		    pdmv2_decryptor_new(a->keylog, fd->ft, a->cfg.kri_window,
+					&fd->dec) != PDMV2_OK)
+			return;
+		pdmv2_decryptor_open(fd->dec, &o, frame, ts, &o.m, &kr);
+		krp = &kr;
+		if (kr.status == PDMV2_OK) {
+			status = "decrypted";
+			a->pdm.decrypted++;
+			fd->decrypted++;
+			if (kr.late)
+				anomaly(a, AN_LATE, frame);
+			if (kr.nonce_reuse)
+				anomaly(a, AN_NONCE_REUSE, frame);
+			if (kr.duplicate)
+				anomaly(a, AN_DUPLICATE_PRSEQ, frame);
+		} else if (kr.status == PDMV2_ERR_NO_KEY) {
+			status = "no_key";
+			readable = false;
+			a->pdm.no_key++;
+			fd->no_key++;
+			anomaly(a, AN_NO_KEY, frame);
+		} else {
+			status = "auth_failed";
+			readable = false;
+			a->pdm.auth_failed++;
+			fd->auth_failed++;
+			anomaly(a, AN_AUTH_FAILED, frame);
+		}
+		break;
+	case PDMV2_VARIANT_NONE:
+		return;
+	}
+
+	if (readable) {
+		(void)pdmv2_psn_add(&fd->psn, o.m.psntp, NULL);
+		if (o.variant != PDMV2_VARIANT_PDM)
+			(void)pdmv2_gptr_add(a->gptr, dir == DIR_C2S ? f->client : f->server,
+					     o.m.global_pointer, ts, f->id);
+		take_samples(a, f, dir, &o.m, frame, &s);
+	}
+	if (a->cfg.dump_frames)
+		dump_frame(a, frame, f, dir, &o, status, readable, krp,
+			   readable ? &s : NULL);
+}
+
+static void
+stream_if_finished(struct analysis *a, struct flow *f)
+{
+	if (!a->cfg.jsonl || f->streamed || !flow_finished(f))
+		return;
+	report_stream_flow(a, f);
+	/* Written out: free it, so memory follows the open flows only.  The
+	 * 5-tuple may be reused by a new connection: a new flow then. */
+	g_hash_table_remove(a->flows, &f->key);
+	g_ptr_array_index(a->flow_order, f->order) = NULL;
+	flow_free(f);
+}
+
+void
+analysis_frame(struct analysis *a, struct input_info *in, int dlt, int64_t ts,
+	       const uint8_t *data, size_t caplen, size_t wirelen)
+{
+	struct pdmv2_walk w;
+	struct flow *f;
+	bool supported;
+	long off;
+	int dir;
+	uint64_t frame = ++a->frame;
+
+	(void)wirelen;
+	a->packets++;
+	in->packets++;
+	if (a->packets == 1 || ts < a->first_ts)
+		a->first_ts = ts;
+	if (a->packets == 1 || ts > a->last_ts)
+		a->last_ts = ts;
+
+	off = linktype_ipv6_offset(dlt, data, caplen, &supported);
+	if (!supported) {
+		a->skipped_linktype++;
+		return;
+	}
+	if (off < 0 || pdmv2_walk_ipv6(data + off, caplen - (size_t)off,
+				       a->cfg.option_type, &w) != PDMV2_OK) {
+		a->not_ipv6++;
+		return;
+	}
+	a->ipv6_packets++;
+	/* Only flows that carry PDM are reported; other IPv6 traffic of a
+	 * known flow still counts in its packet totals. */
+	if ((w.flags & PDMV2_WALK_TRUNCATED) && w.n_opts == 0 &&
+	    w.proto == PDMV2_IPPROTO_DSTOPTS) {
+		/* the capture cut a Destination Options header (2.4) */
+		a->pdm.truncated++;
+		anomaly(a, AN_TRUNCATED, frame);
+	}
+	f = flow_lookup(a, &w, ts, w.n_opts > 0);
+	if (!f)
+		return;
+	dir = flow_dir_of(f, &w);
+	f->dir[dir].packets++;
+	f->last_ts = ts;
+	if (w.proto == PDMV2_IPPROTO_TCP && !(w.flags & PDMV2_WALK_NO_PORTS)) {
+		if (w.tcp_flags & 0x01)
+			f->dir[dir].fin = true;
+		if (w.tcp_flags & 0x04)
+			f->rst = true;
+	}
+	if (w.n_opts_seen > 1)
+		anomaly(a, AN_MULTIPLE_OPTIONS, frame);
+	/* The first option is the measurement; more are only counted. */
+	if (w.n_opts > 0)
+		pdm_option(a, f, dir, data + off + w.opts[0].opt_off,
+			   w.opts[0].opt_avail, frame, ts);
+	stream_if_finished(a, f);
+}

@@ -1,0 +1,97 @@
+/*
+ * analyze.h - pdmv2-analyze's engine: everything between "here is one
+ * captured frame" and the report, so main.c stays thin and the fuzz
+ * harness can drive the per-packet path directly.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef ANALYZER_ANALYZE_H
+#define ANALYZER_ANALYZE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "pdmv2/gptr.h"
+#include "pdmv2/keylog.h"
+
+#define ANOMALY_FRAMES_MAX 20	/* frame numbers listed per anomaly kind */
+
+enum anomaly {
+	AN_MALFORMED, AN_TRUNCATED, AN_RESERVED, AN_VERSION, AN_AUTH_FAILED,
+	AN_NO_KEY, AN_NONCE_REUSE, AN_IMPLAUSIBLE, AN_LATE, AN_DUPLICATE_PRSEQ,
+	AN_MULTIPLE_OPTIONS, AN_COUNT
+};
+
+struct anomaly_list {
+	uint64_t count;
+	unsigned nframes;
+	uint64_t frames[ANOMALY_FRAMES_MAX];
+};
+
+struct input_info {
+	char *file;
+	int linktype;
+	const char *linktype_name;
+	uint64_t packets;
+	bool truncated;
+	bool failed;
+};
+
+struct analyze_config {
+	uint8_t option_type;
+	unsigned kri_window;
+	bool dump_frames;		/* per-frame JSON lines to dump_out */
+	FILE *dump_out;
+	bool jsonl;			/* stream finished flows to jsonl_out */
+	FILE *jsonl_out;
+};
+
+struct analysis {
+	struct analyze_config cfg;
+	struct pdmv2_keylog *keylog;
+	GPtrArray *keylog_files;	/* char * */
+	GHashTable *flows;		/* struct flow_key * -> struct flow * */
+	GPtrArray *flow_order;		/* struct flow *, creation order; NULL once streamed */
+	uint64_t next_flow_id;
+	struct pdmv2_gptr_table *gptr;
+	GPtrArray *inputs;		/* struct input_info * */
+	GPtrArray *warnings;		/* char * */
+	uint64_t frame;			/* last frame number, across inputs */
+	uint64_t packets, ipv6_packets, skipped_linktype, not_ipv6;
+	int64_t first_ts, last_ts;
+	struct {
+		uint64_t packets, v1, plain, encrypted, decrypted, auth_failed,
+			 no_key, malformed, truncated;
+	} pdm;
+	struct anomaly_list anomalies[AN_COUNT];
+};
+
+struct analysis *analysis_new(const struct analyze_config *cfg);
+void analysis_free(struct analysis *a);
+
+/* Adds a key log file; problems are recorded (report and warnings).
+ * Returns false when the file could not be read at all. */
+bool analysis_add_keylog(struct analysis *a, const char *path);
+
+/* One frame of an input with the given DLT; ts in ns. */
+void analysis_frame(struct analysis *a, struct input_info *in, int dlt,
+		    int64_t ts_ns, const uint8_t *data, size_t caplen,
+		    size_t wirelen);
+
+void analysis_warn(struct analysis *a, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* The report object (json-c), flows not yet streamed included. */
+struct json_object *analysis_report(struct analysis *a);
+/* With --jsonl: the remaining flows, one line each, then the summary. */
+void analysis_finish_stream(struct analysis *a);
+
+/* linktype.c: offset of the IPv6 header in a frame, or -1 (not IPv6,
+ * or too short).  *supported is false for link types we do not decode. */
+long linktype_ipv6_offset(int dlt, const uint8_t *data, size_t caplen,
+			  bool *supported);
+const char *linktype_name(int dlt);
+
+#endif

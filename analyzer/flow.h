@@ -1,0 +1,75 @@
+/*
+ * flow.h - pdmv2-analyze's flows: one per bidirectional 5-tuple, with
+ * per-direction decryption, PSN accounting and counters, and per-flow
+ * delay distributions.  State is fixed-size per flow: nothing grows with
+ * the packet count.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef ANALYZER_FLOW_H
+#define ANALYZER_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "pdmv2/decrypt.h"
+#include "pdmv2/dist.h"
+#include "pdmv2/psn.h"
+#include "pdmv2/samples.h"
+#include "pdmv2/walk.h"
+
+enum { DIR_C2S = 0, DIR_S2C = 1 };
+enum { MET_RTT, MET_SERVER_DELAY, MET_NETWORK_RTT, MET_SERVER_RTT,
+       MET_CLIENT_DELAY, MET_COUNT };
+
+/* Endpoints in canonical order (lower address/port first), so both
+ * directions find the same flow; the hash is computed once. */
+struct flow_key {
+	uint8_t a[16], b[16];
+	uint16_t pa, pb;
+	uint8_t proto;
+	guint hash;
+};
+
+struct flow_dir {
+	uint64_t packets, pdm_packets, decrypted, auth_failed, no_key;
+	struct pdmv2_psn psn;
+	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];	/* sender 5-tuple */
+	struct pdmv2_decryptor *dec;		/* made on the first encrypted option */
+	bool fin;				/* TCP FIN seen from this side */
+};
+
+struct flow {
+	struct flow_key key;
+	uint64_t id;
+	guint order;			/* index in analysis->flow_order */
+	uint8_t client[16], server[16];
+	uint16_t cport, sport;
+	uint8_t proto;
+	int64_t first_ts, last_ts;
+	bool has_pdm, has_v2, encrypted, rst, streamed;
+	struct flow_dir dir[2];
+	struct pdmv2_sample_state samples;
+	struct pdmv2_dist dist[MET_COUNT];
+};
+
+void flow_key_make(struct flow_key *k, const struct pdmv2_walk *w);
+guint flow_key_hash(gconstpointer k);
+gboolean flow_key_equal(gconstpointer a, gconstpointer b);
+
+/* A new flow whose client is w's sender (INTERFACES.md). */
+struct flow *flow_new(const struct flow_key *k, const struct pdmv2_walk *w,
+		      uint64_t id, int64_t ts);
+void flow_free(gpointer f);
+
+/* DIR_C2S when w was sent by the flow's client. */
+int flow_dir_of(const struct flow *f, const struct pdmv2_walk *w);
+
+/* TCP closed both ways (FIN from each side, or a RST). */
+bool flow_finished(const struct flow *f);
+
+extern const char *const flow_metric_names[MET_COUNT];
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * input.c - reads capture files with libpcap (pcap and pcapng, micro-
+ * and nanosecond, '-' for standard input) into the engine, numbering
+ * frames across inputs as Wireshark does.  A file cut short mid-packet
+ * keeps everything read before the cut: the input is marked truncated.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "input.h"
+
+#define PROGRESS_EVERY 65536
+
+static void
+progress(const struct input_options *o, const char *file, pcap_t *p,
+	 off_t size, uint64_t packets)
+{
+	FILE *f = pcap_file(p);
+	long pos = f ? ftell(f) : -1;
+
+	if (pos >= 0 && size > 0)
+		fprintf(stderr, "\r%s: %.1f / %.1f MB (%3.0f%%), %llu packets  ",
+			file, (double)pos / 1e6, (double)size / 1e6,
+			100.0 * (double)pos / (double)size,
+			(unsigned long long)packets);
+	else
+		fprintf(stderr, "\r%s: %llu packets  ", file,
+			(unsigned long long)packets);
+	(void)o;
+}
+
+int
+input_read(struct analysis *a, const char *file, const struct input_options *o)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct input_info *in = g_new0(struct input_info, 1);
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct bpf_program prog;
+	bool have_prog = false;
+	struct stat st;
+	off_t size = 0;
+	pcap_t *p;
+	int rc, dlt;
+
+	in->file = g_strdup(file);
+	g_ptr_array_add(a->inputs, in);
+	if (strcmp(file, "-") != 0 && stat(file, &st) == 0)
+		size = st.st_size;
+	p = pcap_open_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO,
+						    errbuf);
+	if (!p) {
+		in->failed = true;
+		fprintf(stderr, "pdmv2-analyze: %s: %s\n", file, errbuf);
+		analysis_warn(a, "%s: cannot read: %s", file, errbuf);
+		return INPUT_UNREADABLE;
+	}
+	dlt = pcap_datalink(p);
+	in->linktype = dlt;
+	in->linktype_name = linktype_name(dlt);
+	{
+		bool supported;
+
+		(void)linktype_ipv6_offset(dlt, NULL, 0, &supported);
+		if (!supported) {
+			fprintf(stderr, "pdmv2-analyze: %s: link type %s is not decoded; "
+				"its packets are counted as skipped\n", file, in->linktype_name);
+			analysis_warn(a, "%s: link type %s not decoded, packets skipped",
+				      file, in->linktype_name);
+		}
+	}
+	if (o->filter) {
+		if (pcap_compile(p, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+			fprintf(stderr, "pdmv2-analyze: filter \"%s\": %s\n", o->filter,
+				pcap_geterr(p));
+			pcap_close(p);
+			in->failed = true;
+			return INPUT_BAD_FILTER;
+		}
+		have_prog = true;
+	}
+
+	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+		int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+
+		if (have_prog && !pcap_offline_filter(&prog, h, data)) {
+			a->frame++;	/* numbered as read, like Wireshark */
+			continue;
+		}
+		analysis_frame(a, in, dlt, ts, data, h->caplen, h->len);
+		if (o->progress && in->packets % PROGRESS_EVERY == 0)
+			progress(o, file, p, size, in->packets);
+	}
+	if (o->progress)
+		fprintf(stderr, "\r%*s\r", 70, "");
+	if (rc == PCAP_ERROR) {
+		/* libpcap reports a short last record as an error: keep what
+		 * was read, say where the file ended. */
+		in->truncated = true;
+		fprintf(stderr, "pdmv2-analyze: %s: truncated after frame %llu: %s\n",
+			file, (unsigned long long)a->frame, pcap_geterr(p));
+		analysis_warn(a, "%s: truncated after frame %llu (%s)", file,
+			      (unsigned long long)a->frame, pcap_geterr(p));
+	}
+	if (have_prog)
+		pcap_freecode(&prog);
+	pcap_close(p);
+	return INPUT_OK;
+}

@@ -1,0 +1,200 @@
+/*
+ * main.c - pdmv2-analyze: options, inputs, report, exit status.
+ * Exit: 0 report written (warnings inside), 1 usage error, 2 no input
+ * could be read.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "analyze.h"
+#include "input.h"
+#include "pdmv2/kri.h"
+#include "pdmv2/option.h"
+#include "summary.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"Usage: pdmv2-analyze [options] CAPTURE... ('-' reads standard input)\n"
+"Read pcap/pcapng captures, decode PDM (RFC 8250) and PDMv2 options,\n"
+"decrypt PDMv2 with key logs, rebuild the Key Rotation Index, and write a\n"
+"JSON report of per-flow round trip, server delay, network delay, loss\n"
+"and Global Pointer statistics (schema pdmv2-analyze/1).\n"
+"\n"
+"  -k, --keylog FILE     PDMv2 key log (repeatable; also $PDMV2_KEYLOG_FILE)\n"
+"  -f, --filter EXPR     only packets matching this BPF filter (tcpdump syntax)\n"
+"  -o, --output FILE     write the report here instead of standard output\n"
+"  -p, --pretty          indent the JSON\n"
+"      --jsonl           one line per flow as flows finish, then a summary line\n"
+"      --kri-window N    Kri search window W (PROFILE.md 5.4) [%u]\n"
+"      --option-type N   PDM option type to look for [%u (0x%02X)]\n"
+"      --dump-frames     also print one JSON line per PDM option to stderr\n"
+"  -q, --quiet           no progress line or summary table on the terminal\n"
+"  -V, --version         print the version\n"
+"  -h, --help            this help\n"
+"\n"
+"Example:\n"
+"  pdmv2-analyze --pretty -k samples/data/clean-rotation.keylog \\\n"
+"      samples/data/clean-rotation.pcap\n"
+"\n"
+"Exit status: 0 report written (problems are listed under \"warnings\"),\n"
+"1 usage error, 2 no input could be read.\n",
+		PDMV2_KRI_WINDOW_DEFAULT, PDMV2_OPTION_TYPE_DEFAULT,
+		PDMV2_OPTION_TYPE_DEFAULT);
+}
+
+static int
+parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 0);
+	return (*s >= '0' && *s <= '9' && !*end && !errno && *out >= lo &&
+		*out <= hi) ? 0 : -1;
+}
+
+enum { O_JSONL = 256, O_WINDOW, O_OPTTYPE, O_DUMP };
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"keylog", required_argument, NULL, 'k'},
+		{"filter", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"pretty", no_argument, NULL, 'p'},
+		{"jsonl", no_argument, NULL, O_JSONL},
+		{"kri-window", required_argument, NULL, O_WINDOW},
+		{"option-type", required_argument, NULL, O_OPTTYPE},
+		{"dump-frames", no_argument, NULL, O_DUMP},
+		{"quiet", no_argument, NULL, 'q'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct analyze_config cfg = {
+		.option_type = PDMV2_OPTION_TYPE_DEFAULT,
+		.kri_window = PDMV2_KRI_WINDOW_DEFAULT,
+	};
+	struct input_options io = {0};
+	GPtrArray *keylogs = g_ptr_array_new();
+	const char *output = NULL, *env;
+	bool pretty = false, quiet = false, tty;
+	struct analysis *a;
+	FILE *out = stdout;
+	unsigned long v;
+	int c, i, readable = 0, rc = 0;
+
+	while ((c = getopt_long(argc, argv, "k:f:o:pqVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': g_ptr_array_add(keylogs, optarg); break;
+		case 'f': io.filter = optarg; break;
+		case 'o': output = optarg; break;
+		case 'p': pretty = true; break;
+		case 'q': quiet = true; break;
+		case O_JSONL: cfg.jsonl = true; break;
+		case O_DUMP: cfg.dump_frames = true; break;
+		case O_WINDOW:
+			if (parse_uint(optarg, 1, 1024, &v)) {
+				fprintf(stderr, "pdmv2-analyze: --kri-window wants 1..1024, got \"%s\"\n", optarg);
+				return 1;
+			}
+			cfg.kri_window = (unsigned)v;
+			break;
+		case O_OPTTYPE:
+			if (parse_uint(optarg, 0, 255, &v)) {
+				fprintf(stderr, "pdmv2-analyze: --option-type wants 0..255, got \"%s\"\n", optarg);
+				return 1;
+			}
+			cfg.option_type = (uint8_t)v;
+			break;
+		case 'V':
+			printf("pdmv2-analyze %s\n", PDMV2_TOOLS_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "pdmv2-analyze: no capture file given (try --help)\n");
+		return 1;
+	}
+	if (output && !(out = fopen(output, "w"))) {
+		fprintf(stderr, "pdmv2-analyze: %s: %s\n", output, strerror(errno));
+		return 1;
+	}
+	tty = !quiet && isatty(STDERR_FILENO);
+	io.progress = tty;
+	cfg.dump_out = stderr;
+	cfg.jsonl_out = out;
+	a = analysis_new(&cfg);
+
+	env = getenv("PDMV2_KEYLOG_FILE");
+	if (env && *env)
+		g_ptr_array_insert(keylogs, 0, (gpointer)env);
+	for (i = 0; i < (int)keylogs->len; i++) {
+		const char *k = g_ptr_array_index(keylogs, i);
+		size_t before = a->warnings->len, w;
+
+		if (!analysis_add_keylog(a, k))
+			fprintf(stderr, "pdmv2-analyze: %s: cannot read key log: %s\n",
+				k, strerror(errno));
+		for (w = before; w < a->warnings->len; w++)
+			fprintf(stderr, "pdmv2-analyze: key log %s\n",
+				(const char *)g_ptr_array_index(a->warnings, w));
+	}
+	g_ptr_array_free(keylogs, TRUE);
+
+	for (i = optind; i < argc; i++) {
+		int r = input_read(a, argv[i], &io);
+
+		if (r == INPUT_BAD_FILTER) {
+			rc = 1;
+			goto out;
+		}
+		if (r == INPUT_OK)
+			readable++;
+	}
+	if (!readable) {
+		fprintf(stderr, "pdmv2-analyze: no input could be read\n");
+		rc = 2;
+		goto out;
+	}
+
+	if (cfg.jsonl) {
+		analysis_finish_stream(a);
+	} else {
+		struct json_object *rep = analysis_report(a);
+
+		fprintf(out, "%s\n", json_object_to_json_string_ext(rep,
+			(pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+			 JSON_C_TO_STRING_PLAIN) | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(rep);
+	}
+	if (fflush(out) != 0 || ferror(out)) {
+		fprintf(stderr, "pdmv2-analyze: %s: write failed\n",
+			output ? output : "standard output");
+		rc = 1;
+	}
+	if (tty)
+		summary_print(stderr, a);
+out:
+	if (out != stdout)
+		fclose(out);
+	analysis_free(a);
+	return rc;
+}

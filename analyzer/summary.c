@@ -1,0 +1,55 @@
+/*
+ * summary.c - the short human summary pdmv2-analyze prints on a
+ * terminal after the run: one line per flow.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+
+#include <arpa/inet.h>
+
+#include "flow.h"
+#include "summary.h"
+
+static void
+fmt_us(char *buf, size_t n, const struct pdmv2_dist *d)
+{
+	if (d->count == 0)
+		snprintf(buf, n, "-");
+	else if (d->mean >= 1000)
+		snprintf(buf, n, "%.2f ms", d->mean / 1000);
+	else
+		snprintf(buf, n, "%.1f us", d->mean);
+}
+
+void
+summary_print(FILE *out, const struct analysis *a)
+{
+	size_t i;
+
+	fprintf(out, "%llu packets, %llu with PDM (%llu decrypted, %llu auth failed, "
+		"%llu no key)\n", (unsigned long long)a->packets,
+		(unsigned long long)a->pdm.packets, (unsigned long long)a->pdm.decrypted,
+		(unsigned long long)a->pdm.auth_failed, (unsigned long long)a->pdm.no_key);
+	fprintf(out, "%4s %-6s %-40s %10s %10s %6s\n", "id", "proto",
+		"client -> server", "rtt", "srv delay", "lost");
+	for (i = 0; i < a->flow_order->len; i++) {
+		const struct flow *f = g_ptr_array_index(a->flow_order, i);
+		char c[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN], ends[128];
+		char rtt[32], sd[32];
+
+		if (!f)
+			continue;
+		inet_ntop(AF_INET6, f->client, c, sizeof(c));
+		inet_ntop(AF_INET6, f->server, s, sizeof(s));
+		snprintf(ends, sizeof(ends), "[%s]:%u -> [%s]:%u", c, f->cport, s, f->sport);
+		fmt_us(rtt, sizeof(rtt), &f->dist[MET_RTT]);
+		fmt_us(sd, sizeof(sd), &f->dist[MET_SERVER_DELAY]);
+		fprintf(out, "%4llu %-6s %-40s %10s %10s %6llu\n",
+			(unsigned long long)f->id,
+			f->proto == 6 ? "tcp" : f->proto == 17 ? "udp" :
+			f->proto == 58 ? "icmpv6" : "other", ends, rtt, sd,
+			(unsigned long long)(pdmv2_psn_lost(&f->dir[0].psn) +
+					     pdmv2_psn_lost(&f->dir[1].psn)));
+	}
+}

@@ -1,0 +1,40 @@
+# pdmv2-analyze against the sample writer's ground truth.
+set(_it ${CMAKE_CURRENT_LIST_DIR})
+
+# name | pdmv2-sample arguments
+set(PDMV2_ANALYZER_SCENARIOS
+  "rotation|--udp 2 -n 40 -r 10 --burst 2"
+  "loss_reorder|--udp 3 -n 60 -r 16 --burst 3 --loss 0.08 --loss-after 0.05 --reorder 0.1 --seed 7"
+  "mid_flow|--udp 2 --tcp 1 -n 40 -r 8 --skip 23 --seed 11"
+  "mixed_versions|-m mixed --udp 3 --tcp 2 --icmp 1 -n 25 -r 9 -a mixed --seed 3"
+  "pdm_v1|-m pdm --udp 2 --tcp 1 -n 30 --seed 5"
+  "plain_v2|-m plain --udp 2 --icmp 1 -n 30 --seed 6"
+  "link_local_icmp|--link-local --icmp 2 --udp 1 -n 30 -r 12 --seed 8"
+  "forged|--udp 2 -n 30 -r 10 --forge 4 --seed 9"
+  "missing_key|--udp 3 -n 20 -r 10 --missing-key --seed 10"
+  "nonce_reuse|--udp 1 -n 30 -r 12 --prseq-reuse --seed 12"
+  "gp_reset|--udp 2 --clients 1 -n 40 --restart --background 3 --seed 13"
+  "vlan_pcapng|-l vlan -F pcapng --udp 2 --tcp 1 -n 20 -r 6 --seed 14"
+  "raw_ns|-l raw -F pcap-ns --udp 2 -n 20 -r 6 --seed 15"
+  "sll_hbh_padn|-l sll --hop-by-hop --padn --udp 2 --tcp 1 -n 20 -r 6 --seed 16"
+  "chacha_many_nodes|-a chacha20poly1305 --udp 6 --clients 3 --servers 2 -n 20 -r 5 --background 2 --seed 17"
+  "aes256_lost_phases|-a aes256gcm --udp 1 -n 200 -r 3 --loss 0.35 --seed 18"
+)
+foreach(s ${PDMV2_ANALYZER_SCENARIOS})
+  string(FIND "${s}" "|" bar)
+  string(SUBSTRING "${s}" 0 ${bar} name)
+  math(EXPR start "${bar} + 1")
+  string(SUBSTRING "${s}" ${start} -1 args)
+  separate_arguments(args UNIX_COMMAND "${args}")
+  add_test(NAME analyzer.truth.${name}
+           COMMAND sh ${_it}/analyzer_scenario.sh ${CMAKE_BINARY_DIR} ${name} ${args})
+endforeach()
+
+# Every bundled sample against its committed truth.
+file(GLOB _bundled CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/samples/data/*.truth.json)
+foreach(t ${_bundled})
+  get_filename_component(n ${t} NAME)
+  string(REPLACE ".truth.json" "" n ${n})
+  add_test(NAME analyzer.bundled.${n}
+           COMMAND sh ${_it}/analyzer_bundled.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/samples/data ${n})
+endforeach()
