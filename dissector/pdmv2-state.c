@@ -1,0 +1,208 @@
+/*
+ * pdmv2-state.c - see pdmv2-state.h.  All crypto, Kri and sample rules
+ * come from lib/, so the plugin and pdmv2-analyze always agree.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib.h>
+#include <wsutil/report_message.h>
+
+#include "pdmv2-state.h"
+#include "pdmv2/keylog.h"
+
+struct direction {
+	struct pdmv2_decryptor *dec;
+};
+
+/* A conversation: who is the client, and the shared sample state. */
+struct conv {
+	uint8_t client[16];
+	uint16_t cport;
+	struct pdmv2_sample_state samples;
+};
+
+static struct pdmv2_keylog *keylog;
+static char *keylog_path;
+static time_t keylog_mtime;
+static off_t keylog_size;
+static unsigned kri_window = PDMV2_KRI_WINDOW_DEFAULT;
+static GHashTable *directions;	/* GBytes(sender 5-tuple) -> struct direction */
+static GHashTable *convs;	/* GBytes(canonical 5-tuple) -> struct conv */
+
+static void
+direction_free(gpointer p)
+{
+	struct direction *d = p;
+
+	pdmv2_decryptor_free(d->dec);
+	g_free(d);
+}
+
+void
+pdmv2_state_reset(void)
+{
+	if (directions)
+		g_hash_table_remove_all(directions);
+	if (convs)
+		g_hash_table_remove_all(convs);
+}
+
+void
+pdmv2_state_shutdown(void)
+{
+	if (directions)
+		g_hash_table_destroy(directions);
+	if (convs)
+		g_hash_table_destroy(convs);
+	directions = convs = NULL;
+	pdmv2_keylog_free(keylog);
+	keylog = NULL;
+	g_free(keylog_path);
+	keylog_path = NULL;
+}
+
+static void
+load_keylog(const char *path)
+{
+	struct pdmv2_keylog *kl;
+	size_t i;
+
+	pdmv2_keylog_free(keylog);
+	keylog = NULL;
+	if (!path || !*path)
+		return;
+	(void)pdmv2_keylog_new(&kl);
+	if (pdmv2_keylog_load_file(kl, path) != PDMV2_OK) {
+		report_failure("PDMv2: cannot read the key log \"%s\": %s",
+			       path, g_strerror(errno));
+		pdmv2_keylog_free(kl);
+		return;
+	}
+	for (i = 0; i < pdmv2_keylog_ndiag(kl); i++) {
+		const struct pdmv2_keylog_diag *d = pdmv2_keylog_diag(kl, i);
+
+		report_warning("PDMv2 key log %s:%u: %s%s", d->file, d->line,
+			       d->is_error ? "" : "warning: ", d->message);
+	}
+	keylog = kl;
+}
+
+void
+pdmv2_state_apply_prefs(const struct pdmv2_state_prefs *p)
+{
+	struct stat st;
+	bool changed = g_strcmp0(p->keylog_file, keylog_path) != 0;
+
+	if (!directions) {
+		directions = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+						   (GDestroyNotify)g_bytes_unref,
+						   direction_free);
+		convs = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+					      (GDestroyNotify)g_bytes_unref, g_free);
+	}
+	/* The same path but a rewritten file counts as a change too. */
+	if (!changed && p->keylog_file && *p->keylog_file &&
+	    stat(p->keylog_file, &st) == 0 &&
+	    (st.st_mtime != keylog_mtime || st.st_size != keylog_size))
+		changed = true;
+	if (p->kri_window != kri_window)
+		changed = true;
+	kri_window = p->kri_window ? p->kri_window : PDMV2_KRI_WINDOW_DEFAULT;
+	if (!changed)
+		return;
+	g_free(keylog_path);
+	keylog_path = g_strdup(p->keylog_file);
+	keylog_mtime = 0;
+	keylog_size = 0;
+	if (keylog_path && stat(keylog_path, &st) == 0) {
+		keylog_mtime = st.st_mtime;
+		keylog_size = st.st_size;
+	}
+	/* Decryptors hold the old key log's candidates: start over. */
+	pdmv2_state_reset();
+	load_keylog(keylog_path);
+}
+
+static struct conv *
+conv_for(const struct pdmv2_walk *w, bool tcp_syn)
+{
+	uint8_t key[PDMV2_FIVE_TUPLE_BYTES];
+	bool fwd = memcmp(w->src, w->dst, 16) < 0 ||
+		   (memcmp(w->src, w->dst, 16) == 0 && w->sport <= w->dport);
+	GBytes *k;
+	struct conv *c;
+
+	if (fwd)
+		pdmv2_five_tuple(w->src, w->dst, w->sport, w->dport, w->proto, key);
+	else
+		pdmv2_five_tuple(w->dst, w->src, w->dport, w->sport, w->proto, key);
+	k = g_bytes_new(key, sizeof(key));
+	c = g_hash_table_lookup(convs, k);
+	if (!c) {
+		/* INTERFACES.md: the sender of the first packet seen */
+		c = g_new0(struct conv, 1);
+		memcpy(c->client, w->src, 16);
+		c->cport = w->sport;
+		pdmv2_samples_init(&c->samples);
+		g_hash_table_insert(convs, k, c);
+	} else {
+		g_bytes_unref(k);
+	}
+	if (tcp_syn) {		/* a SYN without ACK names the client */
+		memcpy(c->client, w->src, 16);
+		c->cport = w->sport;
+	}
+	return c;
+}
+
+static struct direction *
+direction_for(const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES])
+{
+	GBytes *k = g_bytes_new(ft, PDMV2_FIVE_TUPLE_BYTES);
+	struct direction *d = g_hash_table_lookup(directions, k);
+
+	if (d) {
+		g_bytes_unref(k);
+		return d;
+	}
+	d = g_new0(struct direction, 1);
+	(void)pdmv2_decryptor_new(keylog, ft, kri_window, &d->dec);
+	g_hash_table_insert(directions, k, d);
+	return d;
+}
+
+void
+pdmv2_state_process(const struct pdmv2_walk *w, bool tcp_syn,
+		    const struct pdmv2_option *opt, uint64_t frame,
+		    int64_t ts_ns, struct pdmv2_frame_result *out)
+{
+	struct conv *c;
+
+	memset(out, 0, sizeof(*out));
+	if (!directions) {
+		struct pdmv2_state_prefs none = {NULL, PDMV2_KRI_WINDOW_DEFAULT};
+
+		pdmv2_state_apply_prefs(&none);
+	}
+	c = conv_for(w, tcp_syn);
+	out->client = memcmp(w->src, c->client, 16) == 0 && w->sport == c->cport;
+	out->readable = true;
+	out->m = opt->m;
+	if (opt->variant == PDMV2_VARIANT_ENCRYPTED) {
+		uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
+		struct direction *d;
+
+		pdmv2_five_tuple(w->src, w->dst, w->sport, w->dport, w->proto, ft);
+		d = direction_for(ft);
+		out->status = d->dec ? pdmv2_decryptor_open(d->dec, opt, frame, ts_ns,
+							    &out->m, &out->kri) :
+				       PDMV2_ERR_NOMEM;
+		out->readable = out->status == PDMV2_OK;
+	}
+	if (out->readable)
+		pdmv2_samples_take(&c->samples, out->client ? PDMV2_ROLE_CLIENT :
+				   PDMV2_ROLE_SERVER, &out->m, &out->samples);
+}

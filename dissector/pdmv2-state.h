@@ -1,0 +1,52 @@
+/*
+ * pdmv2-state.h - the plugin's capture-file state: the key log, one
+ * decryptor and PSN/sample state per sender direction, and the per-frame
+ * results stored on the first pass so every later pass (filtering,
+ * random access in the GUI) shows the same kri and samples.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef PDMV2_DISSECTOR_STATE_H
+#define PDMV2_DISSECTOR_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pdmv2/decrypt.h"
+#include "pdmv2/option.h"
+#include "pdmv2/samples.h"
+#include "pdmv2/walk.h"
+
+/* What the first pass found for one PDM option of one frame. */
+struct pdmv2_frame_result {
+	enum pdmv2_err status;		/* OK, ERR_AUTH, ERR_NO_KEY (encrypted) */
+	struct pdmv2_metrics m;		/* valid when readable */
+	bool readable;
+	struct pdmv2_kri_result kri;	/* encrypted options */
+	struct pdmv2_samples samples;
+	bool client;			/* sent by the conversation's client */
+};
+
+/* Settings the preferences feed. */
+struct pdmv2_state_prefs {
+	const char *keylog_file;
+	unsigned kri_window;
+};
+
+/* (Re)load the key log when its path or file changed; drops per-flow
+ * state built with the old one.  Problems are reported to the user. */
+void pdmv2_state_apply_prefs(const struct pdmv2_state_prefs *p);
+
+/* Forget everything tied to the capture file (init/cleanup routine). */
+void pdmv2_state_reset(void);
+void pdmv2_state_shutdown(void);
+
+/*
+ * First-pass processing of one option sent over the 5-tuple in w
+ * (tcp_syn: a TCP SYN without ACK, which fixes the client).  Fills *out.
+ */
+void pdmv2_state_process(const struct pdmv2_walk *w, bool tcp_syn,
+			 const struct pdmv2_option *opt, uint64_t frame,
+			 int64_t ts_ns, struct pdmv2_frame_result *out);
+
+#endif
