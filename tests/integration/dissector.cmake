@@ -1,0 +1,22 @@
+# Real tshark 4.0 with the built plugin loaded (run unprivileged, see
+# dissector_tshark.sh), against the bundled samples' truth.
+if(TARGET pdmv2-plugin)
+  set(_it ${CMAKE_CURRENT_LIST_DIR})
+  set(_so $<TARGET_FILE:pdmv2-plugin>)
+  file(GLOB _bundled CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/samples/data/*.truth.json)
+  foreach(t ${_bundled})
+    get_filename_component(n ${t} NAME)
+    string(REPLACE ".truth.json" "" n ${n})
+    file(GLOB _cap ${CMAKE_SOURCE_DIR}/samples/data/${n}.pcap*)
+    add_test(NAME dissector.truth.${n}
+             COMMAND python3 ${_it}/dissector_check.py ${_it}/dissector_tshark.sh ${_so}
+                     $<TARGET_FILE:pdmv2-analyze> ${_cap}
+                     ${CMAKE_SOURCE_DIR}/samples/data/${n}.keylog ${t})
+  endforeach()
+  add_test(NAME dissector.fragments_passes_missing_keylog
+           COMMAND python3 ${_it}/dissector_misc.py ${_it}/dissector_tshark.sh ${_so}
+                   ${CMAKE_SOURCE_DIR}/samples/data/mid-flow.pcap
+                   ${CMAKE_SOURCE_DIR}/samples/data/mid-flow.keylog)
+  add_test(NAME dissector.plugin_loads
+           COMMAND sh -c "sh '${_it}/dissector_tshark.sh' '${_so}' -G plugins | grep -q 'pdmv2.so.*dissector'")
+endif()

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Real tshark 4.0 with the built plugin on a bundled sample, frame by
+frame against the sample writer's truth and against pdmv2-analyze.
+
+Checks: every PDM frame's pdmv2.* fields equal the truth (variant,
+decrypted, kri, version, reserved, random, flag, metrics, RTT, server
+delay); fields from the encrypted part appear only when the tag
+verified; no "Invalid length" expert info anywhere; one auth-failed /
+no-key / nonce-reuse expert info per such frame of the truth; RFC 8250
+frames show the same values as Wireshark's own ipv6.opt.pdm.* fields;
+TCP/UDP above still decode with good checksums; pdmv2-analyze's
+per-frame dump agrees with the plugin.
+
+usage: dissector_check.py TSHARK_WRAPPER PLUGIN_SO ANALYZER CAPTURE KEYLOG TRUTH
+"""
+import json
+import math
+import subprocess
+import sys
+
+FIELDS = ["frame.number", "pdmv2.variant", "pdmv2.decrypted", "pdmv2.kri",
+          "pdmv2.version", "pdmv2.reserved", "pdmv2.random", "pdmv2.flag",
+          "pdmv2.scale_dtlr", "pdmv2.scale_dtls", "pdmv2.global_pointer",
+          "pdmv2.psntp", "pdmv2.psnlr", "pdmv2.delta_tlr", "pdmv2.delta_tls",
+          "pdmv2.rtt_us", "pdmv2.server_delay_us", "_ws.expert.message",
+          "ipv6.opt.pdm.scale_dtlr", "ipv6.opt.pdm.scale_dtls",
+          "ipv6.opt.pdm.psn_this_pkt", "ipv6.opt.pdm.psn_last_recv",
+          "ipv6.opt.pdm.delta_last_recv", "ipv6.opt.pdm.delta_last_sent",
+          "ip.proto", "ipv6.nxt", "tcp.stream", "tcp.checksum.status",
+          "udp.srcport", "udp.checksum.status", "icmpv6.checksum.status"]
+METRICS = ["scale_dtlr", "scale_dtls", "global_pointer", "psntp", "psnlr",
+           "delta_tlr", "delta_tls"]
+V1_MAP = {"scale_dtlr": "ipv6.opt.pdm.scale_dtlr", "scale_dtls": "ipv6.opt.pdm.scale_dtls",
+          "psntp": "ipv6.opt.pdm.psn_this_pkt", "psnlr": "ipv6.opt.pdm.psn_last_recv",
+          "delta_tlr": "ipv6.opt.pdm.delta_last_recv",
+          "delta_tls": "ipv6.opt.pdm.delta_last_sent"}
+
+problems = []
+
+
+def bad(msg):
+    problems.append(msg)
+
+
+def num(v):
+    if v == "":
+        return None
+    if v in ("True", "False"):
+        return v == "True"
+    try:
+        return int(v, 0)
+    except ValueError:
+        return float(v)
+
+
+def main():
+    wrapper, so, analyzer, cap, keylog, truth_path = sys.argv[1:7]
+    truth = json.load(open(truth_path))
+    cmd = ["sh", wrapper, so, "-n", "-r", cap, "-o", "pdmv2.keylog_file:" + keylog,
+           "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+           "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a",
+           "-E", "aggregator=|"]
+    for f in FIELDS:
+        cmd += ["-e", f]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit("tshark failed: %s" % out.stderr)
+    rows = {}
+    for line in out.stdout.splitlines():
+        cols = line.split("\t")
+        row = dict(zip(FIELDS, cols))
+        rows[int(row["frame.number"])] = row
+    if len(rows) != truth["capture"]["packets"]:
+        bad("tshark shows %d frames, truth %d" % (len(rows), truth["capture"]["packets"]))
+
+    counts = {"auth": 0, "nokey": 0, "reuse": 0}
+    for row in rows.values():
+        msg = row["_ws.expert.message"]
+        if "Invalid length" in msg:
+            bad("frame %s: %s" % (row["frame.number"], msg))
+        counts["auth"] += msg.count("authentication failed")
+        counts["nokey"] += msg.count("No key for this flow")
+        counts["reuse"] += msg.count("nonce reuse")
+        for proto in ("tcp", "udp"):
+            st = row["%s.checksum.status" % proto]
+            if st and st != "1":
+                bad("frame %s: %s checksum status %s" % (row["frame.number"], proto, st))
+
+    flows = truth["flows"]
+    for tf in truth["frames"]:
+        n = tf["frame"]
+        row = rows.get(n)
+        where = "frame %d" % n
+        if row is None:
+            bad(where + ": not shown by tshark")
+            continue
+        g = {k.split(".", 1)[1]: num(v) for k, v in row.items() if k.startswith("pdmv2.")}
+        if g["variant"] != tf["variant"]:
+            bad("%s: pdmv2.variant %r, truth %r" % (where, g["variant"], tf["variant"]))
+        proto = flows[tf["flow"]]["protocol"]
+        if proto == "tcp" and row["tcp.stream"] == "":
+            bad(where + ": tcp.stream missing")
+        if proto == "udp" and row["udp.srcport"] == "":
+            bad(where + ": udp.srcport missing")
+        readable = tf["status"] in ("plain", "decrypted")
+        if tf["variant"] == 3:
+            want = tf["status"] == "decrypted"
+            if g["decrypted"] != want:
+                bad("%s: pdmv2.decrypted %r, truth status %s" % (where, g["decrypted"], tf["status"]))
+            if want and g["kri"] != tf["kri"]:
+                bad("%s: pdmv2.kri %r, truth %r" % (where, g["kri"], tf["kri"]))
+            if not want:
+                for k in METRICS + ["kri", "rtt_us", "server_delay_us"]:
+                    if g[k] is not None:
+                        bad("%s: %s shown although the tag did not verify" % (where, k))
+        for k in ("version", "reserved", "random", "flag"):
+            if k in tf and g[k] != tf[k]:
+                bad("%s: pdmv2.%s %r, truth %r" % (where, k, g[k], tf[k]))
+        if readable:
+            for k in METRICS:
+                if k in tf and g[k] != tf[k]:
+                    bad("%s: pdmv2.%s %r, truth %r" % (where, k, g[k], tf[k]))
+        for k in ("rtt_us", "server_delay_us"):
+            w = tf.get(k)
+            if (w is None) != (g[k] is None) or (w is not None and not math.isclose(g[k], w, rel_tol=1e-9)):
+                bad("%s: pdmv2.%s %r, truth %r" % (where, k, g[k], w))
+        if tf["variant"] == 1:
+            for k, wf in V1_MAP.items():
+                if num(row[wf]) != g[k]:
+                    bad("%s: pdmv2.%s %r but Wireshark's %s %r" % (where, k, g[k], wf, row[wf]))
+
+    auth = truth["pdm"]["auth_failed"]
+    nokey = truth["pdm"]["no_key"]
+    reuse = sum(f["directions"][d]["nonce_reuse"] for f in flows for d in ("c2s", "s2c"))
+    for name, got, want in (("auth failed", counts["auth"], auth),
+                            ("no key", counts["nokey"], nokey),
+                            ("nonce reuse", counts["reuse"], reuse)):
+        if got != want:
+            bad("%s expert infos: %d, truth %d" % (name, got, want))
+
+    # The plugin and the analyzer share lib/: same kri, same samples.
+    dump = subprocess.run([analyzer, "-q", "--dump-frames", "-k", keylog, "-o", "/dev/null", cap],
+                          capture_output=True, text=True)
+    for line in dump.stderr.splitlines():
+        if not line.startswith("{"):
+            continue
+        a = json.loads(line)
+        row = rows.get(a["frame"])
+        if row is None:
+            continue
+        for k in ("kri", "psntp", "global_pointer"):
+            if k in a and num(row["pdmv2." + k]) != a[k]:
+                bad("frame %d: plugin %s %r, analyzer %r" % (a["frame"], k, row["pdmv2." + k], a[k]))
+
+    for p in problems[:40]:
+        print(p)
+    print("%s: %d frames, %d PDM frames, %d auth-failed, %d no-key, %d nonce-reuse infos, %d differences"
+          % ("FAIL" if problems else "ok", len(rows), len(truth["frames"]), counts["auth"],
+             counts["nokey"], counts["reuse"], len(problems)))
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
