@@ -93,6 +93,31 @@ def main():
     write("keylog", "crlf", ("\r\n".join(lines) + "\r\n").encode())
     for path in sorted(glob.glob(os.path.join(TOP, "samples", "data", "*.keylog")))[:3]:
         write("keylog", os.path.basename(path), open(path, "rb").read())
+    analyzer_seeds()
+
+
+def pcap_frames(path):
+    d = open(path, "rb").read()
+    if struct.unpack("<I", d[:4])[0] not in (0xA1B2C3D4, 0xA1B23C4D):
+        return None, []
+    lt, off, out = struct.unpack("<I", d[20:24])[0], 24, []
+    while off + 16 <= len(d):
+        caplen = struct.unpack("<IIII", d[off:off + 16])[2]
+        out.append(d[off + 16:off + 16 + caplen])
+        off += 16 + caplen
+    return lt, out
+
+
+def analyzer_seeds():
+    """Length-prefixed frames of the bundled samples; the first byte
+    selects the harness's link type (0 Ethernet, 1 raw, 2 SLL)."""
+    select = {1: 0, 101: 1, 113: 2}
+    for path in sorted(glob.glob(os.path.join(TOP, "samples", "data", "*.pcap"))):
+        lt, frames = pcap_frames(path)
+        if lt in select:
+            blob = bytes([select[lt]]) + b"".join(
+                struct.pack("!H", len(f)) + f for f in frames[:24])
+            write("analyzer", os.path.basename(path), blob)
 
 
 if __name__ == "__main__":

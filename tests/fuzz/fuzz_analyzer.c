@@ -1,0 +1,62 @@
+/*
+ * fuzz_analyzer.c - libFuzzer harness: pdmv2-analyze's per-packet path
+ * (link layer, header walk, flow table, option decode, decryption, Kri,
+ * PSN, samples, Global Pointer) and the report built from it.  The
+ * first byte picks the link type; the rest is cut into frames by a
+ * 2-byte length prefix, so flows see several packets.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+#include <pcap/dlt.h>
+
+#include "analyze.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const int dlts[] = {DLT_EN10MB, DLT_RAW, DLT_LINUX_SLL, DLT_NULL,
+			   DLT_LINUX_SLL2, DLT_LOOP, 229, 147};
+
+static const char keylog[] =
+	"PDMV2_SECRET * * aes128gcm "
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f -\n";
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct analyze_config cfg = {.option_type = 0x0F, .kri_window = 4};
+	struct input_info in = {0};
+	struct analysis *a;
+	json_object *rep;
+	int dlt;
+	int64_t ts = 1795342500000000000;
+
+	if (size < 1)
+		return 0;
+	dlt = dlts[data[0] % (sizeof(dlts) / sizeof(dlts[0]))];
+	data++;
+	size--;
+	a = analysis_new(&cfg);
+	(void)pdmv2_keylog_load_buffer(a->keylog, "fuzz", keylog, sizeof(keylog) - 1);
+	while (size >= 2) {
+		size_t n = (size_t)data[0] << 8 | data[1];
+
+		data += 2;
+		size -= 2;
+		if (n > size)
+			n = size;
+		analysis_frame(a, &in, dlt, ts, data, n, n);
+		ts += 1000000;
+		data += n;
+		size -= n;
+	}
+	rep = analysis_report(a);
+	(void)json_object_to_json_string(rep);
+	json_object_put(rep);
+	analysis_free(a);
+	return 0;
+}
