@@ -1,0 +1,237 @@
+/*
+ * test_keylog.c - key log parsing, diagnostics and lookup order
+ * (PROFILE.md 8).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "pdmv2/crypto.h"
+#include "pdmv2/keylog.h"
+#include "vectors.h"
+
+static struct pdmv2_keylog *
+load(const char *name)
+{
+	struct pdmv2_keylog *kl;
+
+	assert_int_equal(pdmv2_keylog_new(&kl), PDMV2_OK);
+	assert_int_equal(pdmv2_keylog_load_file(kl, test_data_path(name)), PDMV2_OK);
+	return kl;
+}
+
+static void
+ft_of(const char *s, const char *d, uint16_t sp, uint16_t dp, uint8_t proto,
+      uint8_t ft[37])
+{
+	uint8_t a[16], b[16];
+
+	assert_int_equal(inet_pton(AF_INET6, s, a), 1);
+	assert_int_equal(inet_pton(AF_INET6, d, b), 1);
+	pdmv2_five_tuple(a, b, sp, dp, proto, ft);
+}
+
+static void
+test_good_file_loads_every_label_and_skips_unknown_with_warning(void **state)
+{
+	struct pdmv2_keylog *kl = load("keylog/good.keylog");
+	const struct pdmv2_keylog_diag *d;
+
+	(void)state;
+	assert_int_equal(pdmv2_keylog_count(kl), 4);
+	assert_int_equal(pdmv2_keylog_nerrors(kl), 0);
+	assert_int_equal(pdmv2_keylog_ndiag(kl), 1);
+	d = pdmv2_keylog_diag(kl, 0);
+	assert_false(d->is_error);
+	assert_int_equal(d->line, 7);
+	assert_non_null(strstr(d->message, "SOME_FUTURE_LABEL"));
+	assert_int_equal(pdmv2_keylog_entry(kl, 0)->label, PDMV2_KL_SECRET);
+	assert_int_equal(pdmv2_keylog_entry(kl, 1)->aead, PDMV2_AEAD_AES256GCM);
+	assert_int_equal(pdmv2_keylog_entry(kl, 1)->plen_a, 32);
+	assert_int_equal(pdmv2_keylog_entry(kl, 1)->plen_b, 0);
+	assert_int_equal(pdmv2_keylog_entry(kl, 2)->label, PDMV2_KL_PRIMARY_SECRET);
+	assert_int_equal(pdmv2_keylog_entry(kl, 3)->label, PDMV2_KL_SESSION_KEY);
+	pdmv2_keylog_free(kl);
+}
+
+static void
+test_each_malformed_field_is_reported_with_its_line(void **state)
+{
+	static const struct {
+		unsigned line;
+		const char *words;
+	} want[] = {
+		{2, "hex"}, {3, "hex"}, {4, "32 bytes"}, {5, "address"},
+		{6, "address"}, {7, "suite"}, {8, "fields"}, {9, "fields"},
+		{10, "key must be"},
+	};
+	struct pdmv2_keylog *kl = load("keylog/bad.keylog");
+	size_t i;
+
+	(void)state;
+	assert_int_equal(pdmv2_keylog_nerrors(kl), sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct pdmv2_keylog_diag *d = pdmv2_keylog_diag(kl, i);
+
+		assert_true(d->is_error);
+		assert_int_equal(d->line, want[i].line);
+		assert_non_null(strstr(d->file, "bad.keylog"));
+		if (!strstr(d->message, want[i].words))
+			fail_msg("line %u: \"%s\" lacks \"%s\"", d->line, d->message,
+				 want[i].words);
+	}
+	/* the one good line after them still loaded */
+	assert_int_equal(pdmv2_keylog_count(kl), 1);
+	assert_int_equal(pdmv2_keylog_entry(kl, 0)->line, 11);
+	pdmv2_keylog_free(kl);
+}
+
+static void
+test_lookup_orders_session_key_then_specific_then_primary(void **state)
+{
+	struct pdmv2_keylog *kl = load("keylog/good.keylog");
+	const struct pdmv2_keysrc *src[8];
+	uint8_t ft[37], key[32], nonce[12];
+	enum pdmv2_aead aead;
+	size_t n;
+
+	(void)state;
+	ft_of("2001:db8::1", "2001:db8::2", 40000, 443, 17, ft);
+	n = pdmv2_keylog_lookup(kl, ft, src, 8);
+	/* both endpoints are in the primary entry's client prefix: each
+	 * may be the client, so both secondaries are candidates */
+	assert_int_equal(n, 5);
+	assert_int_equal(pdmv2_keysrc_entry(src[0])->label, PDMV2_KL_SESSION_KEY);
+	assert_int_equal(pdmv2_keysrc_entry(src[1])->line, 3);	/* /128 + /128 */
+	assert_int_equal(pdmv2_keysrc_entry(src[2])->line, 4);	/* /32 + * */
+	assert_int_equal(pdmv2_keysrc_entry(src[3])->label, PDMV2_KL_PRIMARY_SECRET);
+	assert_int_equal(pdmv2_keysrc_entry(src[4])->label, PDMV2_KL_PRIMARY_SECRET);
+	assert_ptr_not_equal(src[3], src[4]);
+	/* the session key gives its kri only, and only for its direction */
+	assert_int_equal(pdmv2_keysrc_derive(src[0], ft, 0, &aead, key, nonce), PDMV2_OK);
+	assert_int_equal(pdmv2_keysrc_derive(src[0], ft, 1, &aead, key, nonce),
+			 PDMV2_ERR_NO_KEY);
+	/* the reverse direction: no session key; SECRET is unordered */
+	ft_of("2001:db8::2", "2001:db8::1", 443, 40000, 17, ft);
+	n = pdmv2_keylog_lookup(kl, ft, src, 8);
+	assert_int_equal(n, 4);
+	assert_int_equal(pdmv2_keysrc_entry(src[0])->line, 3);
+	/* an unrelated pair: only the "*" and primary entries */
+	ft_of("2001:db9::1", "2001:db9::2", 1, 2, 17, ft);
+	assert_int_equal(pdmv2_keylog_lookup(kl, ft, src, 8), 0);
+	pdmv2_keylog_free(kl);
+}
+
+static void
+test_primary_secret_derives_the_vectors_secondary_secret(void **state)
+{
+	json_object *vec = test_load_vectors("pdmv2-profile.json");
+	json_object *c0 = json_object_array_get_idx(
+		test_get(vec, "session_keys_and_options"), 0);
+	json_object *s0 = json_object_array_get_idx(test_get(vec, "secondary_secrets"), 0);
+	uint8_t secondary[32], prk[32], key[32], nonce[12], want_key[32], ft[37];
+	char line[512];
+	struct pdmv2_keylog *kl;
+	const struct pdmv2_keysrc *src[4];
+	enum pdmv2_aead aead;
+
+	(void)state;
+	/* Expected: the vector's secondary secret, through the profile's
+	 * session derivation for case 0's 5-tuple. */
+	test_hex(test_get_str(s0, "secondary_secret"), secondary, 32);
+	assert_int_equal(pdmv2_derive_prk(PDMV2_AEAD_AES128GCM, secondary, NULL, 0, prk),
+			 PDMV2_OK);
+	ft_of(test_get_str(c0, "saddr"), test_get_str(c0, "daddr"), 40000, 443, 17, ft);
+	assert_int_equal(pdmv2_derive_session(PDMV2_AEAD_AES128GCM, prk, ft, 0,
+					      want_key, nonce), PDMV2_OK);
+	snprintf(line, sizeof(line),
+		 "PDMV2_PRIMARY_SECRET %s/128 * aes128gcm %s -\n",
+		 test_get_str(s0, "client"), test_get_str(s0, "pms"));
+	pdmv2_keylog_new(&kl);
+	pdmv2_keylog_load_buffer(kl, "mem", line, strlen(line));
+	assert_int_equal(pdmv2_keylog_count(kl), 1);
+	assert_int_equal(pdmv2_keylog_lookup(kl, ft, src, 4), 1);
+	assert_int_equal(pdmv2_keysrc_derive(src[0], ft, 0, &aead, key, nonce), PDMV2_OK);
+	assert_memory_equal(key, want_key, 16);
+	pdmv2_keylog_free(kl);
+	json_object_put(vec);
+}
+
+static void
+test_unreadable_file_is_an_io_error_with_a_diagnostic(void **state)
+{
+	struct pdmv2_keylog *kl;
+
+	(void)state;
+	pdmv2_keylog_new(&kl);
+	assert_int_equal(pdmv2_keylog_load_file(kl, "/nonexistent/key.log"), PDMV2_ERR_IO);
+	assert_int_equal(pdmv2_keylog_ndiag(kl), 1);
+	assert_int_equal(pdmv2_keylog_diag(kl, 0)->line, 0);
+	assert_int_equal(pdmv2_keylog_load_file(kl, "/"), PDMV2_ERR_IO);
+	pdmv2_keylog_free(kl);
+}
+
+static void
+test_long_lines_and_nul_bytes_are_errors_not_hangs(void **state)
+{
+	static char buf[PDMV2_KEYLOG_LINE_MAX * 3];
+	struct pdmv2_keylog *kl;
+	size_t n;
+
+	(void)state;
+	memset(buf, 'A', PDMV2_KEYLOG_LINE_MAX + 10);
+	n = PDMV2_KEYLOG_LINE_MAX + 10;
+	buf[n++] = '\n';
+	memcpy(buf + n, "PDMV2_SECRET\0x\n", 15);
+	n += 15;
+	pdmv2_keylog_new(&kl);
+	pdmv2_keylog_load_buffer(kl, "mem", buf, n);
+	assert_int_equal(pdmv2_keylog_nerrors(kl), 2);
+	assert_int_equal(pdmv2_keylog_diag(kl, 0)->line, 1);
+	assert_non_null(strstr(pdmv2_keylog_diag(kl, 1)->message, "NUL"));
+	pdmv2_keylog_free(kl);
+}
+
+static void
+test_prefix_text_forms(void **state)
+{
+	uint8_t a[16], b[16];
+	uint8_t plen;
+
+	(void)state;
+	assert_int_equal(pdmv2_parse_prefix("*", a, &plen), PDMV2_OK);
+	assert_int_equal(plen, 0);
+	assert_int_equal(pdmv2_parse_prefix("2001:db8::/33", a, &plen), PDMV2_OK);
+	assert_int_equal(plen, 33);
+	inet_pton(AF_INET6, "2001:db8:7fff::1", b);
+	assert_true(pdmv2_prefix_match(a, 33, b));
+	inet_pton(AF_INET6, "2001:db8:8000::1", b);
+	assert_false(pdmv2_prefix_match(a, 33, b));
+	assert_int_equal(pdmv2_parse_prefix("2001:db8::/", a, &plen), PDMV2_ERR_MALFORMED);
+	assert_int_equal(pdmv2_parse_prefix("2001:db8::/-1", a, &plen), PDMV2_ERR_MALFORMED);
+	assert_int_equal(pdmv2_parse_prefix("10.0.0.1", a, &plen), PDMV2_ERR_MALFORMED);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_file_loads_every_label_and_skips_unknown_with_warning),
+		cmocka_unit_test(test_each_malformed_field_is_reported_with_its_line),
+		cmocka_unit_test(test_lookup_orders_session_key_then_specific_then_primary),
+		cmocka_unit_test(test_primary_secret_derives_the_vectors_secondary_secret),
+		cmocka_unit_test(test_unreadable_file_is_an_io_error_with_a_diagnostic),
+		cmocka_unit_test(test_long_lines_and_nul_bytes_are_errors_not_hangs),
+		cmocka_unit_test(test_prefix_text_forms),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,311 @@
+/*
+ * test_metrics.c - PSN accounting, distributions, Global Pointer and the
+ * delay-sample rules (PROFILE.md 6, 7).  Expected values are worked out
+ * here from first principles, never taken from the code under test.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "pdmv2/dist.h"
+#include "pdmv2/gptr.h"
+#include "pdmv2/psn.h"
+#include "pdmv2/samples.h"
+
+static void
+test_psn_wrap_is_not_loss(void **state)
+{
+	struct pdmv2_psn p;
+	unsigned i;
+
+	(void)state;
+	pdmv2_psn_init(&p);
+	for (i = 0; i < 20; i++)
+		assert_int_equal(pdmv2_psn_add(&p, (uint16_t)(65530 + i), NULL), PDMV2_PSN_NEW);
+	assert_int_equal(pdmv2_psn_lost(&p), 0);
+	assert_int_equal(p.first, 65530);
+	assert_int_equal(p.last, 13);
+	assert_int_equal(p.distinct, 20);
+}
+
+static void
+test_psn_loss_duplicate_reorder(void **state)
+{
+	static const uint16_t seq[] = {100, 101, 103, 104, 102, 104, 108};
+	static const enum pdmv2_psn_class want[] = {
+		PDMV2_PSN_NEW, PDMV2_PSN_NEW, PDMV2_PSN_NEW, PDMV2_PSN_NEW,
+		PDMV2_PSN_REORDERED, PDMV2_PSN_DUPLICATE, PDMV2_PSN_NEW,
+	};
+	struct pdmv2_psn p;
+	size_t i;
+
+	(void)state;
+	pdmv2_psn_init(&p);
+	for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
+		assert_int_equal(pdmv2_psn_add(&p, seq[i], NULL), want[i]);
+	/* 100..108 is 9 values, 6 distinct seen: 105, 106, 107 lost */
+	assert_int_equal(pdmv2_psn_lost(&p), 3);
+	assert_int_equal(p.duplicates, 1);
+	assert_int_equal(p.reordered, 1);
+}
+
+static void
+test_psn_mid_flow_start_with_an_earlier_reordered_psn(void **state)
+{
+	struct pdmv2_psn p;
+	uint64_t e1, e2;
+
+	(void)state;
+	pdmv2_psn_init(&p);
+	pdmv2_psn_add(&p, 3, &e1);
+	assert_int_equal(pdmv2_psn_add(&p, 65534, &e2), PDMV2_PSN_REORDERED);
+	assert_int_equal(e1 - e2, 5);		/* 65534 is 5 before 3 */
+	pdmv2_psn_add(&p, 4, NULL);
+	/* 65534 .. 4 spans 7 values, 3 seen */
+	assert_int_equal(pdmv2_psn_lost(&p), 4);
+}
+
+static void
+test_psn_far_jump_keeps_memory_fixed_and_counts(void **state)
+{
+	struct pdmv2_psn p;
+	unsigned i;
+
+	(void)state;
+	pdmv2_psn_init(&p);
+	for (i = 0; i < 200000; i++)
+		pdmv2_psn_add(&p, (uint16_t)(i * 3), NULL);	/* every third */
+	assert_int_equal(p.distinct, 200000);
+	assert_int_equal(pdmv2_psn_lost(&p), 2 * 199999);
+	assert_int_equal(p.duplicates, 0);
+	/* a PSN seen 40000 packets ago is "ahead" by the closeness rule */
+	pdmv2_psn_add(&p, (uint16_t)(3 * 150000), NULL);
+	assert_int_equal(p.duplicates, 0);
+}
+
+static double
+nearest_rank(double *v, size_t n, double q)
+{
+	size_t r = (size_t)ceil(q * (double)n);
+
+	return v[(r ? r : 1) - 1];
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+check_dist(double *v, size_t n)
+{
+	struct pdmv2_dist d;
+	double sum = 0, mean, var = 0;
+	static const double qs[] = {0.01, 0.5, 0.9, 0.99};
+	size_t i;
+
+	pdmv2_dist_init(&d);
+	for (i = 0; i < n; i++) {
+		pdmv2_dist_add(&d, v[i]);
+		sum += v[i];
+	}
+	mean = sum / (double)n;
+	for (i = 0; i < n; i++)
+		var += (v[i] - mean) * (v[i] - mean);
+	qsort(v, n, sizeof(double), cmp);
+	assert_int_equal(d.count, n);
+	assert_true(d.min == v[0] && d.max == v[n - 1]);
+	assert_true(fabs(d.mean - mean) <= 1e-9 * fabs(mean));
+	assert_true(fabs(pdmv2_dist_stddev(&d) - sqrt(var / (double)n)) <=
+		    1e-9 * sqrt(var / (double)n) + 1e-12);
+	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		double want = nearest_rank(v, n, qs[i]), got = pdmv2_dist_quantile(&d, qs[i]);
+
+		if (fabs(got - want) > 0.01 * want)
+			fail_msg("p%g: sketch %g, exact %g", qs[i] * 100, got, want);
+	}
+	assert_true(pdmv2_dist_quantile(&d, 0) == v[0]);
+	assert_true(pdmv2_dist_quantile(&d, 1) == v[n - 1]);
+	pdmv2_dist_free(&d);
+}
+
+static void
+test_dist_exact_moments_and_quantiles_within_one_percent(void **state)
+{
+	static double v[100000];
+	size_t i;
+
+	(void)state;
+	srand(42);
+	for (i = 0; i < 100000; i++)		/* uniform 100..200 us */
+		v[i] = 100 + 100 * (rand() / (double)RAND_MAX);
+	check_dist(v, 100000);
+	for (i = 0; i < 100000; i++)		/* six decades, log-uniform */
+		v[i] = pow(10, 6 * (rand() / (double)RAND_MAX)) * 0.01;
+	check_dist(v, 100000);
+	for (i = 0; i < 1000; i++)		/* constant */
+		v[i] = 47.210280517632;
+	check_dist(v, 1000);
+	for (i = 0; i < 1001; i++)		/* two values */
+		v[i] = i % 2 ? 10 : 1000;
+	check_dist(v, 1001);
+}
+
+static void
+test_dist_memory_follows_range_not_count(void **state)
+{
+	struct pdmv2_dist d;
+	uint32_t after_first;
+	unsigned i;
+
+	(void)state;
+	pdmv2_dist_init(&d);
+	for (i = 0; i < 1000; i++)
+		pdmv2_dist_add(&d, 1000 + (i % 97));
+	after_first = d.nbuckets;
+	for (i = 0; i < 1000000; i++)
+		pdmv2_dist_add(&d, 1000 + (i % 97));
+	assert_int_equal(d.nbuckets, after_first);
+	assert_true(isnan(pdmv2_dist_quantile(&(struct pdmv2_dist){0}, 0.5)));
+	pdmv2_dist_free(&d);
+}
+
+static void
+test_gptr_advance_coverage_rate_reset_and_wrap(void **state)
+{
+	struct pdmv2_gptr_table *t;
+	struct pdmv2_gptr_stats s;
+	uint8_t a[16], ll[16], mc[16];
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8::1", a);
+	inet_pton(AF_INET6, "fe80::1", ll);
+	inet_pton(AF_INET6, "ff02::1", mc);
+	pdmv2_gptr_table_new(&t);
+	/* 10, 20, 30 over 2 s in two flows: advance 20, 3 of 21 seen */
+	pdmv2_gptr_add(t, a, 10, 0, 1);
+	pdmv2_gptr_add(t, a, 20, 1000000000, 2);
+	pdmv2_gptr_add(t, a, 30, 2000000000, 1);
+	pdmv2_gptr_get(t, 0, &s);
+	assert_int_equal(s.advance, 20);
+	assert_int_equal(s.flows, 2);
+	assert_true(fabs(s.coverage - 3.0 / 21.0) < 1e-15);
+	assert_true(fabs(s.rate_pps - 10.0) < 1e-12);
+	assert_int_equal(s.addr_type, PDMV2_ADDR_GLOBAL);
+	/* restart: back to 1 -> a reset, new segment */
+	pdmv2_gptr_add(t, a, 1, 3000000000, 1);
+	pdmv2_gptr_add(t, a, 5, 4000000000, 1);
+	pdmv2_gptr_get(t, 0, &s);
+	assert_int_equal(s.resets, 1);
+	assert_int_equal(s.advance, 20 + 4);
+	assert_true(fabs(s.coverage - 5.0 / (24.0 + 2.0)) < 1e-15);
+	/* wrap: 0xFFFFFFF0 -> 5 is forward by 21, not a reset */
+	pdmv2_gptr_add(t, ll, 0xFFFFFFF0u, 0, 1);
+	pdmv2_gptr_add(t, ll, 5, 1, 1);
+	pdmv2_gptr_get(t, 1, &s);
+	assert_int_equal(s.resets, 0);
+	assert_int_equal(s.wraps, 1);
+	assert_int_equal(s.advance, 21);
+	assert_int_equal(s.addr_type, PDMV2_ADDR_LINK_LOCAL);
+	assert_string_equal(pdmv2_addr_type_name(pdmv2_addr_type_of(mc)), "multicast");
+	pdmv2_gptr_table_free(t);
+}
+
+static struct pdmv2_metrics
+metrics(uint16_t psntp, uint16_t psnlr, uint16_t dtlr, uint16_t dtls)
+{
+	struct pdmv2_metrics m = {0};
+
+	m.psntp = psntp;
+	m.psnlr = psnlr;
+	m.delta_tlr = dtlr;
+	m.delta_tls = dtls;
+	m.scale_dtlr = m.scale_dtls = 30;	/* units of 2^30 as */
+	return m;
+}
+
+static void
+test_rfc8250_exchange_gives_every_sample(void **state)
+{
+	struct pdmv2_sample_state st;
+	struct pdmv2_samples s;
+	struct pdmv2_metrics m;
+	double unit = ldexp(1, 30) / 1e12;
+
+	(void)state;
+	pdmv2_samples_init(&st);
+	/* c1 (PSNTP 10), s1 (PSNTP 500, PSNLR 10, DeltaTLR 200 = server delay) */
+	m = metrics(10, 0, 0, 0);
+	pdmv2_samples_take(&st, PDMV2_ROLE_CLIENT, &m, &s);
+	assert_false(s.has_rtt || s.has_client_delay || s.has_network_rtt);
+	m = metrics(500, 10, 200, 0);
+	pdmv2_samples_take(&st, PDMV2_ROLE_SERVER, &m, &s);
+	assert_true(s.has_server_delay);
+	assert_false(s.has_server_rtt);
+	assert_true(s.server_delay_us == 200 * unit);
+	/* c2 (PSNTP 11, PSNLR 500): rtt 9000, client delay 1500 */
+	m = metrics(11, 500, 1500, 9000);
+	pdmv2_samples_take(&st, PDMV2_ROLE_CLIENT, &m, &s);
+	assert_true(s.has_rtt && s.has_client_delay && s.has_network_rtt);
+	assert_true(s.rtt_us == 9000 * unit);
+	assert_true(s.client_delay_us == 1500 * unit);
+	assert_true(fabs(s.network_rtt_us - 8800 * unit) < 1e-12);
+	/* c3 answers s-PSN 501 that was never seen: no network rtt */
+	m = metrics(12, 501, 1500, 9000);
+	pdmv2_samples_take(&st, PDMV2_ROLE_CLIENT, &m, &s);
+	assert_true(s.has_rtt);
+	assert_false(s.has_network_rtt);
+	/* s2 answered c1 again (PSNLR 10), c4 sent after c3: PSNLR(s) !=
+	 * PSNTP(c) - 1, so no match (7) */
+	m = metrics(502, 10, 300, 100);
+	pdmv2_samples_take(&st, PDMV2_ROLE_SERVER, &m, &s);
+	assert_true(s.has_server_rtt);
+	m = metrics(13, 502, 10, 9000);
+	pdmv2_samples_take(&st, PDMV2_ROLE_CLIENT, &m, &s);
+	assert_false(s.has_network_rtt);
+}
+
+static void
+test_implausible_delta_is_flagged_not_a_sample(void **state)
+{
+	struct pdmv2_sample_state st;
+	struct pdmv2_samples s;
+	struct pdmv2_metrics m = metrics(1, 0, 0, 5);
+
+	(void)state;
+	pdmv2_samples_init(&st);
+	m.scale_dtls = 200;
+	pdmv2_samples_take(&st, PDMV2_ROLE_CLIENT, &m, &s);
+	assert_true(s.implausible);
+	assert_false(s.has_rtt);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_psn_wrap_is_not_loss),
+		cmocka_unit_test(test_psn_loss_duplicate_reorder),
+		cmocka_unit_test(test_psn_mid_flow_start_with_an_earlier_reordered_psn),
+		cmocka_unit_test(test_psn_far_jump_keeps_memory_fixed_and_counts),
+		cmocka_unit_test(test_dist_exact_moments_and_quantiles_within_one_percent),
+		cmocka_unit_test(test_dist_memory_follows_range_not_count),
+		cmocka_unit_test(test_gptr_advance_coverage_rate_reset_and_wrap),
+		cmocka_unit_test(test_rfc8250_exchange_gives_every_sample),
+		cmocka_unit_test(test_implausible_delta_is_flagged_not_a_sample),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
