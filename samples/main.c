@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -43,6 +44,7 @@ usage(FILE *f)
 "  -r, --rotate N           new key phase (kri+1) every N packets a sender\n"
 "                           sends; 0 = only when PRSEQ runs out [0]\n"
 "      --secret HEX         use this 32-byte SharedSecret for every pair\n"
+"      --salt HEX|-         and this salt (0..64 bytes; '-' for none)\n"
 "      --burst N            server packets per response, 1..N [1]\n"
 "      --link-local         fe80::/10 addresses instead of 2001:db8::/32\n"
 "      --hop-by-hop         add a Hop-by-Hop header\n"
@@ -91,16 +93,19 @@ parse_double(const char *s, double lo, double hi, double *out)
 }
 
 static int
-parse_hex32(const char *s, uint8_t out[32])
+parse_hex(const char *s, uint8_t *out, size_t min, size_t max, size_t *len)
 {
-	size_t i;
+	size_t i, n = strlen(s);
 
-	if (strlen(s) != 64)
+	if (n % 2 || n / 2 < min || n / 2 > max)
 		return -1;
-	for (i = 0; i < 32; i++) {
+	*len = n / 2;
+	for (i = 0; i < n / 2; i++) {
 		unsigned v;
 
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+		if (!isxdigit((unsigned char)s[2 * i]) ||
+		    !isxdigit((unsigned char)s[2 * i + 1]) ||
+		    sscanf(s + 2 * i, "%2x", &v) != 1)
 			return -1;
 		out[i] = (uint8_t)v;
 	}
@@ -111,7 +116,7 @@ enum {
 	O_UDP = 256, O_TCP, O_ICMP, O_CLIENTS, O_SERVERS, O_SECRET, O_BURST,
 	O_LINKLOCAL, O_HBH, O_PADN, O_OWD, O_JITTER, O_SERVER, O_THINK,
 	O_LOSS, O_LOSS_AFTER, O_REORDER, O_SKIP, O_BG, O_FORGE, O_REUSE,
-	O_RESTART, O_MISSING, O_WINDOW, O_NOFRAMES, O_SNAPLEN,
+	O_RESTART, O_MISSING, O_WINDOW, O_NOFRAMES, O_SNAPLEN, O_SALT,
 };
 
 int
@@ -136,6 +141,7 @@ main(int argc, char **argv)
 		{"aead", required_argument, NULL, 'a'},
 		{"rotate", required_argument, NULL, 'r'},
 		{"secret", required_argument, NULL, O_SECRET},
+		{"salt", required_argument, NULL, O_SALT},
 		{"burst", required_argument, NULL, O_BURST},
 		{"link-local", no_argument, NULL, O_LINKLOCAL},
 		{"hop-by-hop", no_argument, NULL, O_HBH},
@@ -219,8 +225,18 @@ main(int argc, char **argv)
 			break;
 		}
 		case 'r': if (parse_uint(optarg, 32767, &v)) bad = "--rotate"; else cfg.rotate = (unsigned)v; break;
-		case O_SECRET:
-			if (parse_hex32(optarg, cfg.secret)) bad = "--secret"; else cfg.have_secret = true;
+		case O_SECRET: {
+			size_t n;
+
+			if (parse_hex(optarg, cfg.secret, 32, 32, &n)) bad = "--secret"; else cfg.have_secret = true;
+			break;
+		}
+		case O_SALT:
+			cfg.have_salt = true;
+			if (strcmp(optarg, "-") == 0)
+				cfg.salt_len = 0;
+			else if (parse_hex(optarg, cfg.salt, 0, sizeof(cfg.salt), &cfg.salt_len))
+				bad = "--salt";
 			break;
 		case O_BURST: if (parse_uint(optarg, 16, &v) || !v) bad = "--burst"; else cfg.burst = (unsigned)v; break;
 		case O_LINKLOCAL: cfg.link_local = true; break;

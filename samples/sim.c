@@ -52,7 +52,8 @@ struct node {
 struct pair {
 	unsigned cnode, snode;
 	enum pdmv2_aead aead;
-	uint8_t secret[PDMV2_SECRET_BYTES], salt[16], prk[PDMV2_NH];
+	uint8_t secret[PDMV2_SECRET_BYTES], salt[PDMV2_SALT_MAX], prk[PDMV2_NH];
+	size_t salt_len;
 	bool in_keylog;
 };
 
@@ -215,8 +216,14 @@ pair_for(struct sim *s, unsigned cnode, unsigned snode)
 		memcpy(p->secret, s->cfg->secret, sizeof(p->secret));
 	else
 		rng_bytes(&s->rng, p->secret, sizeof(p->secret));
-	rng_bytes(&s->rng, p->salt, sizeof(p->salt));
-	(void)pdmv2_derive_prk(p->aead, p->secret, p->salt, sizeof(p->salt), p->prk);
+	if (s->cfg->have_salt) {
+		memcpy(p->salt, s->cfg->salt, s->cfg->salt_len);
+		p->salt_len = s->cfg->salt_len;
+	} else {
+		rng_bytes(&s->rng, p->salt, 16);
+		p->salt_len = 16;
+	}
+	(void)pdmv2_derive_prk(p->aead, p->secret, p->salt, p->salt_len, p->prk);
 	g_ptr_array_add(s->pairs, p);
 	return p;
 }
@@ -638,9 +645,9 @@ write_keylog(struct sim *s)
 		for (k = 0; k < sizeof(p->secret); k++)
 			fprintf(f, "%02x", p->secret[k]);
 		fputc(' ', f);
-		for (k = 0; k < sizeof(p->salt); k++)
+		for (k = 0; k < p->salt_len; k++)
 			fprintf(f, "%02x", p->salt[k]);
-		fputc('\n', f);
+		fputs(p->salt_len ? "\n" : "-\n", f);
 	}
 	return fclose(f) == 0 ? 0 : -1;
 }

@@ -33,8 +33,10 @@ struct sim_config {
 	unsigned forge;			/* forged options (flipped tag bit) */
 	bool prseq_reuse, restart, missing_key;
 	unsigned kri_window;		/* receiver window the truth simulates */
-	bool have_secret;
+	bool have_secret, have_salt;
 	uint8_t secret[PDMV2_SECRET_BYTES];
+	uint8_t salt[PDMV2_SALT_MAX];
+	size_t salt_len;
 	enum cap_format format;
 	enum cap_link link;
 	size_t snaplen;

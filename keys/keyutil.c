@@ -1,0 +1,216 @@
+/*
+ * keyutil.c - see keyutil.h.  PEM files are the ones `openssl genpkey
+ * -algorithm X25519` and `openssl pkey -pubout` write and read.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "keyutil.h"
+
+static void
+ssl_error(const char *path, const char *what)
+{
+	unsigned long e = ERR_get_error();
+
+	fprintf(stderr, "pdmv2-keys: %s: %s%s%s\n", path, what, e ? ": " : "",
+		e ? ERR_reason_error_string(e) : "");
+	ERR_clear_error();
+}
+
+static EVP_PKEY *
+read_pem(const char *path, bool private_key)
+{
+	FILE *f = fopen(path, "r");
+	EVP_PKEY *k;
+
+	if (!f) {
+		fprintf(stderr, "pdmv2-keys: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	k = private_key ? PEM_read_PrivateKey(f, NULL, NULL, NULL) :
+			  PEM_read_PUBKEY(f, NULL, NULL, NULL);
+	fclose(f);
+	if (!k) {
+		ssl_error(path, private_key ? "not a PEM private key" :
+			  "not a PEM public key");
+		return NULL;
+	}
+	if (EVP_PKEY_get_id(k) != EVP_PKEY_X25519) {
+		fprintf(stderr, "pdmv2-keys: %s: a %s key, X25519 wanted\n", path,
+			OBJ_nid2sn(EVP_PKEY_get_id(k)));
+		EVP_PKEY_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+int
+key_load_private(const char *path, uint8_t sk[32])
+{
+	EVP_PKEY *k = read_pem(path, true);
+	size_t len = 32;
+	int rc;
+
+	if (!k)
+		return -1;
+	rc = EVP_PKEY_get_raw_private_key(k, sk, &len) > 0 && len == 32 ? 0 : -1;
+	if (rc)
+		ssl_error(path, "cannot read the X25519 private key");
+	EVP_PKEY_free(k);
+	return rc;
+}
+
+int
+key_load_public(const char *path, uint8_t pk[32])
+{
+	EVP_PKEY *k = read_pem(path, false);
+	size_t len = 32;
+	int rc;
+
+	if (!k)
+		return -1;
+	rc = EVP_PKEY_get_raw_public_key(k, pk, &len) > 0 && len == 32 ? 0 : -1;
+	if (rc)
+		ssl_error(path, "cannot read the X25519 public key");
+	EVP_PKEY_free(k);
+	return rc;
+}
+
+int
+key_save_pair(const char *priv_path, const char *pub_path, const uint8_t sk[32],
+	      const uint8_t pk[32])
+{
+	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, 32);
+	FILE *f;
+	int fd, rc = -1;
+
+	(void)pk;
+	if (!k)
+		return -1;
+	/* the private key never exists with looser permissions */
+	fd = open(priv_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		fprintf(stderr, "pdmv2-keys: %s: %s\n", priv_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	if (!PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL)) {
+		ssl_error(priv_path, "cannot write");
+		fclose(f);
+		goto out;
+	}
+	if (fclose(f) != 0)
+		goto out;
+	if (!(f = fopen(pub_path, "w"))) {
+		fprintf(stderr, "pdmv2-keys: %s: %s\n", pub_path, strerror(errno));
+		goto out;
+	}
+	if (!PEM_write_PUBKEY(f, k)) {
+		ssl_error(pub_path, "cannot write");
+		fclose(f);
+		goto out;
+	}
+	rc = fclose(f) == 0 ? 0 : -1;
+out:
+	EVP_PKEY_free(k);
+	return rc;
+}
+
+static int
+nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+hex_arg(const char *what, const char *hex, uint8_t *out, size_t want_min,
+	size_t want_max, size_t *len)
+{
+	size_t n = strlen(hex), i;
+
+	if (n % 2) {
+		fprintf(stderr, "pdmv2-keys: %s: odd number of hex digits\n", what);
+		return -1;
+	}
+	if (n / 2 < want_min || n / 2 > want_max) {
+		fprintf(stderr, "pdmv2-keys: %s: %zu bytes, want %zu%s%zu\n", what,
+			n / 2, want_min, want_min == want_max ? "" : "..",
+			want_min == want_max ? (size_t)0 : want_max);
+		return -1;
+	}
+	for (i = 0; i < n / 2; i++) {
+		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			fprintf(stderr, "pdmv2-keys: %s: not hex\n", what);
+			return -1;
+		}
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	if (len)
+		*len = n / 2;
+	return 0;
+}
+
+void
+hex_print(char *out, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	out[2 * n] = '\0';
+}
+
+int
+addr_arg(const char *what, const char *s, uint8_t a[16])
+{
+	if (inet_pton(AF_INET6, s, a) != 1) {
+		fprintf(stderr, "pdmv2-keys: %s: \"%s\" is not an IPv6 address\n", what, s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+aead_arg(const char *s, enum pdmv2_aead *aead)
+{
+	if (pdmv2_aead_from_name(s, aead) != PDMV2_OK) {
+		fprintf(stderr, "pdmv2-keys: unknown AEAD \"%s\" (aes128gcm, aes256gcm, "
+			"chacha20poly1305)\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+keylog_append(const char *path, const char *line)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	size_t n = strlen(line);
+
+	if (fd < 0 || write(fd, line, n) != (ssize_t)n || write(fd, "\n", 1) != 1) {
+		fprintf(stderr, "pdmv2-keys: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return close(fd) == 0 ? 0 : -1;
+}

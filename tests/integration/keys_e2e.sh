@@ -1,0 +1,109 @@
+#!/bin/sh
+# pdmv2-keys end to end:
+#  - genkey -> encap -> decap, separate invocations: identical PDMV2_SECRET lines
+#  - OpenSSL interop both ways (openssl's keys work with us, ours in openssl)
+#  - a capture written with the registered secret is fully decrypted by
+#    pdmv2-analyze with the client's key log (report equals the truth)
+#  - a PDMV2_SESSION_KEY line alone decrypts exactly that flow phase
+#  - bad input: clear message, non-zero exit
+#  - check reports every bad line by number
+# usage: keys_e2e.sh BUILD_DIR SOURCE_DIR
+set -eu
+build=$1 src=$2
+K=$build/keys/pdmv2-keys
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$(mktemp -d "${TMPDIR:-/tmp}/pdmv2-keys.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+cd "$dir"
+fail() { echo "FAIL: $*"; exit 1; }
+C=2001:db8:c::c:1 S=2001:db8:5::5:1
+
+# round trip
+"$K" genkey --out srv >/dev/null
+[ "$(stat -c %a srv.key)" = 600 ] || fail "private key mode $(stat -c %a srv.key)"
+"$K" encap --server-pub srv.pub --client $C --server $S --keylog client.keylog >encap.out
+enc=$(awk '$1 == "enc" {print $2}' encap.out)
+salt=$(awk '$1 == "salt" {print $2}' encap.out)
+"$K" decap --server-key srv.key --enc "$enc" --salt "$salt" --client $C --server $S \
+	--keylog server.keylog
+cmp client.keylog server.keylog || fail "client and server key logs differ"
+[ "$(stat -c %a client.keylog)" = 600 ] || fail "key log mode"
+echo "ok: encap and decap wrote the same PDMV2_SECRET line"
+
+# interop: openssl's key pair with us, ours with openssl
+openssl genpkey -algorithm X25519 -out ossl.key 2>/dev/null
+openssl pkey -in ossl.key -pubout -out ossl.pub 2>/dev/null
+"$K" encap --server-pub ossl.pub --client $C --server $S --print-secret >o.out
+"$K" decap --server-key ossl.key --enc "$(awk '$1 == "enc" {print $2}' o.out)" \
+	--salt "$(awk '$1 == "salt" {print $2}' o.out)" --client $C --server $S \
+	--print-secret >o2.out
+[ "$(grep PDMV2_SECRET o.out)" = "$(cat o2.out)" ] || fail "openssl key pair: secrets differ"
+openssl pkey -in srv.key -noout 2>/dev/null || fail "openssl cannot read our private key"
+[ "$(openssl pkey -in srv.key -pubout 2>/dev/null)" = "$(cat srv.pub)" ] ||
+	fail "openssl derives another public key from ours"
+echo "ok: OpenSSL interop both ways"
+
+# a capture sealed with the registered secret and salt
+secret=$(awk '{print $5}' client.keylog)
+"$build/samples/pdmv2-sample" -o cap.pcap -t truth.json --secret "$secret" \
+	--salt "$salt" --udp 1 -n 40 -r 12 --seed 31
+"$build/analyzer/pdmv2-analyze" -q -k client.keylog -o report.json cap.pcap
+python3 "$here/compare_truth.py" report.json truth.json >/dev/null ||
+	fail "the registered key log does not decrypt the capture as the truth says"
+python3 - <<'PY' || fail "not everything decrypted"
+import json
+r = json.load(open("report.json"))
+assert r["pdm"]["decrypted"] == r["pdm"]["pdmv2_encrypted"] > 0, r["pdm"]
+PY
+echo "ok: pdmv2-analyze decrypts the capture with the registered key log"
+
+# least privilege: one direction, one kri
+"$K" session-key --keylog client.keylog --flow "$C,40000,$S,5001,17" --kri 1 \
+	>session.keylog
+"$build/analyzer/pdmv2-analyze" -q -k session.keylog -o rs.json cap.pcap
+python3 - <<'PY' || fail "the session key opened more or less than its phase"
+import json
+r, t = json.load(open("rs.json")), json.load(open("truth.json"))
+c2s, s2c = r["flows"][0]["directions"]["c2s"], r["flows"][0]["directions"]["s2c"]
+want = [e for e in t["flows"][0]["directions"]["c2s"]["kri_epochs"] if e["kri"] == 1]
+assert want and want[0]["packets"] > 0
+assert [e["kri"] for e in c2s["kri_epochs"]] == [1], c2s["kri_epochs"]
+assert c2s["decrypted"] == want[0]["packets"], (c2s["decrypted"], want)
+# the rest is refused: "no key" for the other phase bit, "auth failed"
+# for kri 3, 5... which share kri 1's F and are tried with its key (5.4
+# step 2)
+assert c2s["no_key"] + c2s["auth_failed"] == c2s["pdm_packets"] - want[0]["packets"]
+assert c2s["no_key"] > 0
+assert s2c["decrypted"] == 0 and s2c["no_key"] == s2c["pdm_packets"]
+print("ok: the session key opened %d packets of kri 1, c2s only" % c2s["decrypted"])
+PY
+
+# bad input: a message and a non-zero exit each
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key 2>/dev/null
+openssl pkey -in ec.key -pubout -out ec.pub 2>/dev/null
+expect_fail() {
+	want=$1
+	shift
+	if "$@" >out.txt 2>err.txt; then fail "succeeded: $*"; fi
+	grep -q -- "$want" err.txt || fail "no \"$want\" in: $(cat err.txt)"
+}
+expect_fail "X25519 wanted" "$K" encap --server-pub ec.pub --client $C --server $S --print-secret
+expect_fail "X25519 wanted" "$K" decap --server-key ec.key --enc "$enc" --salt - --client $C --server $S --print-secret
+expect_fail "not a PEM" "$K" encap --server-pub srv.key --client $C --server $S --print-secret
+expect_fail "32" "$K" decap --server-key srv.key --enc abcd --salt - --client $C --server $S --print-secret
+expect_fail "odd number" "$K" decap --server-key srv.key --enc "${enc}0" --salt - --client $C --server $S
+expect_fail "not hex" "$K" decap --server-key srv.key --enc "$enc" --salt zz --client $C --server $S
+expect_fail "unknown AEAD" "$K" encap --server-pub srv.pub --client $C --server $S --aead aes512
+expect_fail "not an IPv6" "$K" encap --server-pub srv.pub --client 10.0.0.1 --server $S
+expect_fail "No such file" "$K" encap --server-pub missing.pub --client $C --server $S
+echo "ok: bad input refused with a message"
+
+# check: every bad line by number, exit 1; a good file exits 0
+if "$K" check --keylog "$src/tests/data/keylog/bad.keylog" >check.out 2>&1; then
+	fail "check passed a bad key log"
+fi
+for n in 2 3 4 5 6 7 8 9 10; do
+	grep -q "bad.keylog:$n: error" check.out || fail "check did not report line $n"
+done
+"$K" check --keylog client.keylog >/dev/null || fail "check refused a good key log"
+echo "ok: check reports lines 2-10 of bad.keylog"
