@@ -38,3 +38,10 @@ foreach(t ${_bundled})
   add_test(NAME analyzer.bundled.${n}
            COMMAND sh ${_it}/analyzer_bundled.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/samples/data ${n})
 endforeach()
+
+add_test(NAME analyzer.bad_and_unusual_input
+         COMMAND sh ${_it}/analyzer_inputs.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+add_test(NAME analyzer.rfc8250_equals_tshark
+         COMMAND sh ${_it}/analyzer_crosscheck.sh ${CMAKE_BINARY_DIR})
+add_test(NAME analyzer.memory_follows_flows_not_packets
+         COMMAND sh ${_it}/analyzer_memory.sh ${CMAKE_BINARY_DIR})

@@ -1,0 +1,115 @@
+#!/bin/sh
+# pdmv2-analyze on bad and unusual input: exit codes, messages naming
+# the file, line or frame, nothing lost before a cut, no crash.
+# usage: analyzer_inputs.sh BUILD_DIR SOURCE_DIR
+set -eu
+build=$1 src=$2
+A=$build/analyzer/pdmv2-analyze
+data=$src/samples/data
+dir=$(mktemp -d "${TMPDIR:-/tmp}/pdmv2-in.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+cd "$dir"
+fail() { echo "FAIL: $*"; exit 1; }
+# run EXPECTED_RC GREP_FOR_ON_STDERR args...
+run() {
+	want=$1 msg=$2
+	shift 2
+	rc=0
+	"$A" -q "$@" >out.json 2>err.txt || rc=$?
+	[ "$rc" = "$want" ] || fail "exit $rc, want $want: $* ($(cat err.txt))"
+	[ -z "$msg" ] || grep -q -- "$msg" err.txt || fail "no \"$msg\" in: $(cat err.txt)"
+}
+
+: >empty.pcap
+run 2 "empty.pcap" empty.pcap
+echo "this is not a capture, just text" >text.pcap
+run 2 "text.pcap" text.pcap
+head -c 10 "$data/clean-rotation.pcap" >header.pcap
+run 2 "header.pcap" header.pcap
+run 1 "no capture file"
+run 1 "kri-window" --kri-window 0 "$data/clean-rotation.pcap"
+run 1 "filter" -f "this is not bpf" "$data/clean-rotation.pcap"
+run 0 "" --version
+echo "ok: empty, not a capture, cut header, usage errors"
+
+# A last packet cut short: the frames before it are all reported.
+size=$(stat -c %s "$data/clean-rotation.pcap")
+head -c $((size - 30)) "$data/clean-rotation.pcap" >cut.pcap
+run 0 "truncated after frame 59" -k "$data/clean-rotation.keylog" cut.pcap
+python3 - <<'PY' || fail "truncated capture: report incomplete"
+import json
+r = json.load(open("out.json"))
+assert r["inputs"][0]["truncated"] is True
+assert r["capture"]["packets"] == 59 and r["pdm"]["decrypted"] == 59, r["pdm"]
+assert any("truncated" in w for w in r["warnings"])
+PY
+echo "ok: a cut last packet keeps 59 frames, truncated: true"
+
+# Key log problems: unreadable file, bad lines named by file and line;
+# the capture is still analyzed.
+run 0 "nokey.keylog" -k nokey.keylog "$data/clean-rotation.pcap"
+grep -q '"no_key"' out.json || fail "no report without a key log"
+run 0 "bad.keylog:4" -k "$src/tests/data/keylog/bad.keylog" "$data/clean-rotation.pcap"
+python3 - <<'PY' || fail "key log errors not in the report"
+import json
+r = json.load(open("out.json"))
+lines = sorted(e["line"] for e in r["keylog"]["errors"])
+assert lines == list(range(2, 11)), lines
+assert all(e["file"].endswith("bad.keylog") for e in r["keylog"]["errors"])
+PY
+PDMV2_KEYLOG_FILE=$data/clean-rotation.keylog "$A" -q "$data/clean-rotation.pcap" >env.json
+grep -q '"decrypted": *60' env.json || python3 -c '
+import json,sys; r=json.load(open("env.json")); sys.exit(r["pdm"]["decrypted"] != 60)' ||
+	fail "PDMV2_KEYLOG_FILE not used"
+echo "ok: key log errors named by line, PDMV2_KEYLOG_FILE"
+
+# Standard input, two inputs numbered across, a BPF filter.
+"$A" -q -k "$data/clean-rotation.keylog" - <"$data/clean-rotation.pcap" >stdin.json
+"$A" -q -k "$data/clean-rotation.keylog" "$data/clean-rotation.pcap" >file.json
+python3 - <<'PY' || fail "stdin report differs"
+import json
+a, b = json.load(open("stdin.json")), json.load(open("file.json"))
+a["inputs"] = b["inputs"] = None
+assert a == b
+PY
+"$A" -q --dump-frames -k "$data/clean-rotation.keylog" "$data/clean-rotation.pcap" \
+	"$data/clean-rotation.pcap" 2>two.jsonl >two.json
+python3 - <<'PY' || fail "frames not numbered across inputs"
+import json
+frames = [json.loads(l)["frame"] for l in open("two.jsonl") if l.startswith("{")]
+assert frames == list(range(1, 121)), frames[-3:]
+r = json.load(open("two.json"))
+assert [i["packets"] for i in r["inputs"]] == [60, 60]
+PY
+# (libpcap's "udp" does not look past IPv6 extension headers, as in
+# tcpdump: filter on addresses)
+"$A" -q -f "ip6 src 2001:db8:5::5:1" -k "$data/clean-rotation.keylog" 	"$data/clean-rotation.pcap" >f.json
+python3 -c '
+import json,sys; r=json.load(open("f.json")); f=r["flows"][0]; d=f["directions"]
+sys.exit(not (r["capture"]["packets"] == 30 and d["c2s"]["packets"] == 30 and
+              f["client"]["addr"] == "2001:db8:5::5:1" and d["s2c"]["packets"] == 0))' ||
+	fail "BPF filter not applied"
+echo "ok: stdin, frame numbers across inputs, BPF filter"
+
+# --jsonl: one flow per line, TCP flows as they close, then a summary.
+"$A" -q --jsonl -k "$data/mixed-versions.keylog" "$data/mixed-versions.pcapng" >l.jsonl
+python3 - <<'PY' || fail "--jsonl output"
+import json
+lines = [json.loads(l) for l in open("l.jsonl")]
+flows, summary = lines[:-1], lines[-1]
+assert summary["schema"] == "pdmv2-analyze/1" and "flows" not in summary
+assert len(flows) == 6 and all("directions" in f for f in flows)
+tcp = [i for i, f in enumerate(flows) if f["protocol"] == "tcp"]
+assert tcp == [0, 1], tcp      # closed with FIN: streamed before the rest
+PY
+echo "ok: --jsonl streams closed TCP flows first"
+
+# Hostile link types and garbage: a capture of unsupported DLT.
+python3 - <<'PY'
+import struct
+with open("dlt.pcap", "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 147))
+    f.write(struct.pack("<IIII", 1, 0, 4, 4) + b"abcd")
+PY
+run 0 "not decoded" dlt.pcap
+echo "ok: unsupported link type warned and skipped"
