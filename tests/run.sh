@@ -11,7 +11,10 @@ PDMV2_BUILD_DIR="$top/build" sh "$top/tests/build.sh"
 ctest --test-dir "$top/build" --output-on-failure -j "$jobs"
 
 echo "== ASan+UBSan build"
-PDMV2_BUILD_DIR="$top/build-asan" sh "$top/tests/build.sh" -DPDMV2_SANITIZE=ON
+# The plugin is left out here: an ASan-instrumented .so cannot load into
+# the system's uninstrumented tshark.  Everything else runs again.
+PDMV2_BUILD_DIR="$top/build-asan" sh "$top/tests/build.sh" -DPDMV2_SANITIZE=ON \
+	-DPDMV2_BUILD_PLUGIN=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --test-dir "$top/build-asan" --output-on-failure -j "$jobs"

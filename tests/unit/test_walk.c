@@ -45,7 +45,8 @@ pkt_opts(struct pkt *p, uint8_t type, const uint8_t *tlv, size_t len)
 	uint8_t *h = p->b + p->n;
 
 	*p->last_nh = type;
-	memcpy(h + 2, tlv, len);
+	if (len)
+		memcpy(h + 2, tlv, len);
 	if (pad == 1)
 		h[2 + len] = 0;
 	else if (pad > 1) {
