@@ -114,6 +114,11 @@ add_diag(struct pdmv2_keylog *kl, const char *file, unsigned line,
 	va_start(ap, fmt);
 	d->message = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	/* Messages quote bytes of an untrusted file and end up in JSON
+	 * reports and terminals: printable ASCII only. */
+	for (char *c = d->message; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7E)
+			*c = '?';
 	d->pub.file = file;
 	d->pub.line = line;
 	d->pub.is_error = is_error;
