@@ -1,8 +1,9 @@
 /*
- * dist.c - delay distributions: exact moments plus a log-bucket quantile
- * sketch (see dist.h).  Bucket i holds values in (gamma^(i-1), gamma^i];
- * reporting 2*gamma^i/(gamma+1) keeps the relative error under
- * (gamma-1)/(gamma+1) = PDMV2_DIST_REL_ERROR.
+ * dist.c - delay distributions: exact moments plus a log-linear quantile
+ * sketch (see dist.h).  A positive double m * 2^e (m in [0.5, 1)) goes
+ * to bucket e * 2^SUB + the top SUB bits of m below its leading one;
+ * every value in a bucket is within 2^-(SUB+1) of the bucket's midpoint,
+ * relatively, which is what a quantile reports.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -12,14 +13,25 @@
 
 #include "pdmv2/dist.h"
 
-static double
-log_gamma(void)
-{
-	static double lg;
+#define SUB (1 << PDMV2_DIST_SUB_BITS)
 
-	if (lg == 0)
-		lg = log((1 + PDMV2_DIST_REL_ERROR) / (1 - PDMV2_DIST_REL_ERROR));
-	return lg;
+static int32_t
+bucket_of(double x)
+{
+	int e;
+	double m = frexp(x, &e);	/* exact: x = m * 2^e, m in [0.5, 1) */
+
+	return (int32_t)e * SUB + (int32_t)((m - 0.5) * 2 * SUB);
+}
+
+/* The midpoint of bucket i's range [lo, hi). */
+static double
+bucket_mid(int32_t i)
+{
+	int32_t e = i >= 0 ? i / SUB : -((-i + SUB - 1) / SUB);
+	int32_t k = i - e * SUB;
+
+	return ldexp(0.5 + ((double)k + 0.5) / (2 * SUB), e);
 }
 
 void
@@ -93,7 +105,7 @@ pdmv2_dist_add(struct pdmv2_dist *d, double us)
 		d->zeros++;
 		return 1;
 	}
-	idx = (int32_t)ceil(log(us) / log_gamma());
+	idx = bucket_of(us);
 	if (!ensure_bucket(d, idx))
 		return 0;
 	d->buckets[idx - d->lo]++;
@@ -131,8 +143,7 @@ pdmv2_dist_quantile(const struct pdmv2_dist *d, double p)
 	for (i = 0; i < d->nbuckets; i++) {
 		seen += d->buckets[i];
 		if (seen >= rank) {
-			v = 2 * exp((double)(d->lo + (int32_t)i) * log_gamma()) /
-			    (exp(log_gamma()) + 1);
+			v = bucket_mid(d->lo + (int32_t)i);
 			if (v < d->min)
 				v = d->min;
 			if (v > d->max)

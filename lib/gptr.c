@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <glib.h>
@@ -23,6 +24,8 @@ struct sender {
 	uint64_t resets, wraps;
 	int64_t first_ts, last_ts;
 	GHashTable *flows;		/* set of flow ids */
+	uint64_t last_flow;		/* skips the set when the flow repeats */
+	bool have_last_flow;
 };
 
 struct pdmv2_gptr_table {
@@ -139,6 +142,10 @@ pdmv2_gptr_add(struct pdmv2_gptr_table *t, const uint8_t addr[16], uint32_t gp,
 	}
 	s->packets++;
 	s->last_ts = ts_ns;
+	if (s->have_last_flow && s->last_flow == flow_id)
+		return PDMV2_OK;
+	s->last_flow = flow_id;
+	s->have_last_flow = true;
 	if (!g_hash_table_contains(s->flows, &flow_id)) {
 		uint64_t *id = g_new(uint64_t, 1);
 

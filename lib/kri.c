@@ -3,9 +3,14 @@
  *
  * The tracker knows nothing of keys: it picks the kri values to try from
  * the F bit and its state, asks the caller's open function, and moves
- * forward only on an authenticated open.  PRSEQ reuse is detected with
- * two fixed tables of 32768 16-bit tag fingerprints (current and
- * previous phase), so memory per direction does not grow with packets.
+ * forward only on an authenticated open.  PRSEQ reuse is detected per
+ * phase (current and previous) with a 4 KiB bitmap of PRSEQs seen and
+ * an arrival-order log of (PRSEQ, 16-bit tag fingerprint); only when a
+ * PRSEQ repeats is the log turned into a 64 KiB table to tell a
+ * duplicate from a nonce reuse.  The common path touches the bitmap and
+ * appends: one cached line, not a random probe into a large table.  At
+ * most 32768 log entries exist per phase, so memory per direction is
+ * bounded, whatever the packet count.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,10 +23,13 @@
 
 #define PRSEQ_SLOTS (PDMV2_PRSEQ_MAX + 1)
 
-struct prseq_table {
+struct prseq_phase {
 	bool valid;
 	uint32_t kri;
-	uint16_t *fp;		/* PRSEQ_SLOTS fingerprints, 0 = unseen */
+	uint64_t seen[PRSEQ_SLOTS / 64];
+	uint32_t *log;		/* PRSEQ << 16 | fingerprint, until a repeat */
+	uint32_t nlog, caplog;
+	uint16_t *fp;		/* by PRSEQ, built at the first repeat */
 };
 
 struct pdmv2_kri_tracker {
@@ -30,7 +38,7 @@ struct pdmv2_kri_tracker {
 	uint32_t cur;
 	GArray *epochs;		/* struct pdmv2_kri_epoch, sorted by kri */
 	struct pdmv2_kri_totals totals;
-	struct prseq_table tab[2];	/* [0] current phase, [1] previous */
+	struct prseq_phase ph[2];	/* [0] current phase, [1] previous */
 };
 
 enum pdmv2_err
@@ -55,8 +63,10 @@ pdmv2_kri_tracker_free(struct pdmv2_kri_tracker *t)
 	if (!t)
 		return;
 	g_array_free(t->epochs, TRUE);
-	free(t->tab[0].fp);
-	free(t->tab[1].fp);
+	free(t->ph[0].log);
+	free(t->ph[0].fp);
+	free(t->ph[1].log);
+	free(t->ph[1].fp);
 	free(t);
 }
 
@@ -145,59 +155,93 @@ epoch_for(struct pdmv2_kri_tracker *t, uint32_t kri, uint64_t frame, int64_t ts)
 	return &g_array_index(t->epochs, struct pdmv2_kri_epoch, i);
 }
 
-/* The fingerprint table of one kri, rotating tables forward as needed;
- * NULL for a kri older than both tables (no reuse check possible). */
-static uint16_t *
-table_for(struct pdmv2_kri_tracker *t, uint32_t kri)
+static void
+phase_reset(struct prseq_phase *p, uint32_t kri)
 {
-	struct prseq_table tmp;
+	memset(p->seen, 0, sizeof(p->seen));
+	free(p->fp);
+	p->fp = NULL;
+	p->nlog = 0;		/* the log buffer is kept for reuse */
+	p->kri = kri;
+	p->valid = true;
+}
 
-	if (t->tab[0].valid && t->tab[0].kri == kri)
-		return t->tab[0].fp;
-	if (t->tab[1].valid && t->tab[1].kri == kri)
-		return t->tab[1].fp;
-	if (t->tab[0].valid && kri < t->tab[0].kri) {
-		if (t->tab[1].valid && kri < t->tab[1].kri)
+/* The PRSEQ record of one kri, rotating phases forward as needed; NULL
+ * for a kri older than both (no reuse check possible). */
+static struct prseq_phase *
+phase_for(struct pdmv2_kri_tracker *t, uint32_t kri)
+{
+	struct prseq_phase tmp;
+
+	if (t->ph[0].valid && t->ph[0].kri == kri)
+		return &t->ph[0];
+	if (t->ph[1].valid && t->ph[1].kri == kri)
+		return &t->ph[1];
+	if (t->ph[0].valid && kri < t->ph[0].kri) {
+		if (t->ph[1].valid && kri < t->ph[1].kri)
 			return NULL;
-		/* the phase before the current one, not seen yet */
-		if (!t->tab[1].fp)
-			t->tab[1].fp = calloc(PRSEQ_SLOTS, sizeof(uint16_t));
-		else
-			memset(t->tab[1].fp, 0, PRSEQ_SLOTS * sizeof(uint16_t));
-		t->tab[1].valid = t->tab[1].fp != NULL;
-		t->tab[1].kri = kri;
-		return t->tab[1].fp;
+		phase_reset(&t->ph[1], kri);	/* the phase before, not seen yet */
+		return &t->ph[1];
 	}
-	/* A newer phase: the current table becomes the previous one. */
-	tmp = t->tab[1];
-	t->tab[1] = t->tab[0];
-	t->tab[0] = tmp;
-	if (!t->tab[0].fp)
-		t->tab[0].fp = calloc(PRSEQ_SLOTS, sizeof(uint16_t));
-	else
-		memset(t->tab[0].fp, 0, PRSEQ_SLOTS * sizeof(uint16_t));
-	t->tab[0].valid = t->tab[0].fp != NULL;
-	t->tab[0].kri = kri;
-	return t->tab[0].fp;
+	/* A newer phase: the current one becomes the previous one. */
+	tmp = t->ph[1];
+	t->ph[1] = t->ph[0];
+	t->ph[0] = tmp;
+	phase_reset(&t->ph[0], kri);
+	return &t->ph[0];
+}
+
+/* At the first repeat of a phase: index the log by PRSEQ. */
+static bool
+phase_index(struct prseq_phase *p)
+{
+	uint32_t i;
+
+	if (!(p->fp = calloc(PRSEQ_SLOTS, sizeof(uint16_t))))
+		return false;
+	for (i = 0; i < p->nlog; i++)
+		p->fp[p->log[i] >> 16] = (uint16_t)p->log[i];
+	p->nlog = 0;
+	return true;
 }
 
 static void
 check_prseq(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
 	    struct pdmv2_kri_result *res)
 {
-	uint16_t *fp = table_for(t, res->kri);
+	struct prseq_phase *p = phase_for(t, res->kri);
+	uint32_t prseq = opt->random & PDMV2_PRSEQ_MAX;
+	uint64_t bit = UINT64_C(1) << (prseq % 64);
 	uint16_t want;
 
-	if (!fp)
+	if (!p)
 		return;
 	/* 16 tag bits tell a replayed packet from a second plaintext under
 	 * the same nonce; a false "duplicate" has odds 2^-16. */
 	want = (uint16_t)(opt->tag[0] << 8 | opt->tag[1]);
 	if (want == 0)
 		want = 1;
-	if (fp[opt->random & PDMV2_PRSEQ_MAX] == 0)
-		fp[opt->random & PDMV2_PRSEQ_MAX] = want;
-	else if (fp[opt->random & PDMV2_PRSEQ_MAX] == want)
+	if (!(p->seen[prseq / 64] & bit)) {
+		p->seen[prseq / 64] |= bit;
+		if (p->fp) {
+			p->fp[prseq] = want;
+			return;
+		}
+		if (p->nlog == p->caplog) {
+			uint32_t cap = p->caplog ? p->caplog * 2 : 256;
+			uint32_t *n = realloc(p->log, cap * sizeof(*n));
+
+			if (!n)
+				return;	/* out of memory: this packet goes unchecked */
+			p->log = n;
+			p->caplog = cap;
+		}
+		p->log[p->nlog++] = prseq << 16 | want;
+		return;
+	}
+	if (!p->fp && !phase_index(p))
+		return;
+	if (p->fp[prseq] == want)
 		res->duplicate = true;
 	else
 		res->nonce_reuse = true;

@@ -2,9 +2,11 @@
  * pdmv2/dist.h - a distribution of delay samples in microseconds.
  *
  * count, min, max, mean and stddev are exact (Welford's running
- * moments); quantiles come from a log-bucket sketch with relative error
- * below 1% (PROFILE.md 7) whose memory grows with the range of values,
- * never with their number.  The reference quantile is the nearest-rank
+ * moments); quantiles come from a log-linear bucket sketch (the double's
+ * exponent and its top PDMV2_DIST_SUB_BITS mantissa bits, as HDR
+ * histograms do) with relative error at most 2^-(SUB_BITS+1) = 0.39%,
+ * inside PROFILE.md 7's 1%.  No log() per sample; memory grows with the
+ * range of values, never with their number.  The reference quantile is the nearest-rank
  * one: the value of rank ceil(p * count) in sorted order.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -14,7 +16,7 @@
 
 #include <stdint.h>
 
-#define PDMV2_DIST_REL_ERROR 0.005	/* sketch bucket half-width */
+#define PDMV2_DIST_SUB_BITS 7	/* 128 buckets per power of two */
 
 struct pdmv2_dist {
 	uint64_t count;
