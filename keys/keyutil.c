@@ -16,6 +16,7 @@
 #include <openssl/pem.h>
 
 #include "keyutil.h"
+#include "pdmv2/hex.h"
 
 static void
 ssl_error(const char *path, const char *what)
@@ -127,23 +128,11 @@ out:
 	return rc;
 }
 
-static int
-nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 hex_arg(const char *what, const char *hex, uint8_t *out, size_t want_min,
 	size_t want_max, size_t *len)
 {
-	size_t n = strlen(hex), i;
+	size_t n = strlen(hex);
 
 	if (n % 2) {
 		fprintf(stderr, "pdmv2-keys: %s: odd number of hex digits\n", what);
@@ -155,14 +144,9 @@ hex_arg(const char *what, const char *hex, uint8_t *out, size_t want_min,
 			want_min == want_max ? (size_t)0 : want_max);
 		return -1;
 	}
-	for (i = 0; i < n / 2; i++) {
-		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			fprintf(stderr, "pdmv2-keys: %s: not hex\n", what);
-			return -1;
-		}
-		out[i] = (uint8_t)(hi << 4 | lo);
+	if (pdmv2_hex_decode(hex, out, want_max) < 0) {
+		fprintf(stderr, "pdmv2-keys: %s: not hex\n", what);
+		return -1;
 	}
 	if (len)
 		*len = n / 2;
@@ -172,11 +156,7 @@ hex_arg(const char *what, const char *hex, uint8_t *out, size_t want_min,
 void
 hex_print(char *out, const uint8_t *b, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
-	out[2 * n] = '\0';
+	pdmv2_hex_encode(b, n, out);
 }
 
 int

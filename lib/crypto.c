@@ -83,8 +83,8 @@ pdmv2_aead_key_len(enum pdmv2_aead aead)
 	return 0;
 }
 
-static const EVP_CIPHER *
-aead_cipher(enum pdmv2_aead aead)
+const EVP_CIPHER *
+pdmv2_aead_evp(enum pdmv2_aead aead)
 {
 	switch (aead) {
 	case PDMV2_AEAD_AES128GCM:
@@ -238,7 +238,7 @@ pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
 	if (!(c = calloc(1, sizeof(*c))))
 		return PDMV2_ERR_NOMEM;
 	c->aead = aead;
-	c->evp = aead_cipher(aead);
+	c->evp = pdmv2_aead_evp(aead);
 	c->key_len = pdmv2_aead_key_len(aead);
 	memcpy(c->key, key, c->key_len);
 	memcpy(c->base_nonce, base_nonce, PDMV2_NONCE_BYTES);

@@ -1,7 +1,8 @@
 /*
- * hkdf.h - internal: HKDF-SHA256 extract and expand on OpenSSL's EVP_KDF,
- * shared by the PDMv2 profile (crypto.c) and HPKE (hpke.c), which only
- * differ in the labels and suite ids they wrap around them.
+ * hkdf.h - internal: the OpenSSL pieces the PDMv2 profile (crypto.c) and
+ * HPKE (hpke.c) share: HKDF-SHA256 extract and expand on EVP_KDF (the two
+ * differ only in the labels and suite ids they wrap around them), and
+ * the EVP cipher of each AEAD.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -11,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+
+#include "pdmv2/crypto.h"
 #include "pdmv2/error.h"
 
 #define PDMV2_HKDF_HASH_LEN 32
@@ -23,5 +27,8 @@ enum pdmv2_err pdmv2_hkdf_extract(const uint8_t *salt, size_t salt_len,
 enum pdmv2_err pdmv2_hkdf_expand(const uint8_t *prk, size_t prk_len,
 				 const uint8_t *info, size_t info_len,
 				 uint8_t *out, size_t out_len);
+
+/* The EVP cipher of an AEAD id; NULL if unknown. */
+const EVP_CIPHER *pdmv2_aead_evp(enum pdmv2_aead aead);
 
 #endif

@@ -248,20 +248,6 @@ pdmv2_hpke_key_schedule(enum pdmv2_aead aead, const uint8_t shared_secret[32],
 	return rc;
 }
 
-static const EVP_CIPHER *
-evp_aead(enum pdmv2_aead aead)
-{
-	switch (aead) {
-	case PDMV2_AEAD_AES128GCM:
-		return EVP_aes_128_gcm();
-	case PDMV2_AEAD_AES256GCM:
-		return EVP_aes_256_gcm();
-	case PDMV2_AEAD_CHACHA20POLY1305:
-		return EVP_chacha20_poly1305();
-	}
-	return NULL;
-}
-
 static enum pdmv2_err
 aead_run(struct pdmv2_hpke_ctx *ctx, int enc, const uint8_t *aad, size_t aad_len,
 	 const uint8_t *in, size_t in_len, uint8_t *out)
@@ -282,7 +268,7 @@ aead_run(struct pdmv2_hpke_ctx *ctx, int enc, const uint8_t *aad, size_t aad_len
 	memcpy(nonce, ctx->base_nonce, 12);
 	for (i = 0; i < 8; i++)
 		nonce[11 - i] ^= (uint8_t)(ctx->seq >> (8 * i));
-	if (EVP_CipherInit_ex(c, evp_aead(ctx->aead), NULL, ctx->key, nonce, enc) <= 0 ||
+	if (EVP_CipherInit_ex(c, pdmv2_aead_evp(ctx->aead), NULL, ctx->key, nonce, enc) <= 0 ||
 	    (aad_len && EVP_CipherUpdate(c, NULL, &len, aad, (int)aad_len) <= 0) ||
 	    EVP_CipherUpdate(c, out, &len, in, (int)body) <= 0)
 		goto out;

@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <glib.h>
 
+#include "pdmv2/hex.h"
 #include "pdmv2/keylog.h"
 
 #define MAX_FIELDS 12
@@ -128,37 +129,6 @@ add_diag(struct pdmv2_keylog *kl, const char *file, unsigned line,
 		kl->nerrors++;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Hex text to bytes; returns the byte count or -1 (odd length, bad
- * digit, more than max bytes). */
-static long
-parse_hex(const char *s, uint8_t *out, size_t max)
-{
-	size_t n = strlen(s), i;
-
-	if (n % 2 != 0 || n / 2 > max)
-		return -1;
-	for (i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return (long)(n / 2);
-}
-
 enum pdmv2_err
 pdmv2_parse_prefix(const char *s, uint8_t addr[16], uint8_t *plen)
 {
@@ -256,7 +226,7 @@ parse_secret_line(struct pdmv2_keylog *kl, struct entry *e, char **f,
 			 f[3]);
 		return false;
 	}
-	n = parse_hex(f[4], e->secret, sizeof(e->secret));
+	n = pdmv2_hex_decode(f[4], e->secret, sizeof(e->secret));
 	if (n != PDMV2_SECRET_BYTES) {
 		add_diag(kl, file, line, true,
 			 n < 0 && strlen(f[4]) <= 2 * sizeof(e->secret) ?
@@ -267,7 +237,7 @@ parse_secret_line(struct pdmv2_keylog *kl, struct entry *e, char **f,
 	if (strcmp(f[5], "-") == 0) {
 		e->salt_len = 0;
 	} else {
-		n = parse_hex(f[5], e->salt, sizeof(e->salt));
+		n = pdmv2_hex_decode(f[5], e->salt, sizeof(e->salt));
 		if (n < 0) {
 			add_diag(kl, file, line, true,
 				 strlen(f[5]) > 2 * PDMV2_SALT_MAX ?
@@ -319,14 +289,14 @@ parse_session_line(struct pdmv2_keylog *kl, struct entry *e, char **f,
 		return false;
 	}
 	nk = pdmv2_aead_key_len(e->pub.aead);
-	n = parse_hex(f[8], e->src.key, sizeof(e->src.key));
+	n = pdmv2_hex_decode(f[8], e->src.key, sizeof(e->src.key));
 	if (n < 0 || (size_t)n != nk) {
 		add_diag(kl, file, line, true,
 			 n < 0 && strlen(f[8]) <= 2 * sizeof(e->src.key) ?
 			 "bad hex in key" : "key must be %zu bytes for %s", nk, f[7]);
 		return false;
 	}
-	n = parse_hex(f[9], e->src.nonce, sizeof(e->src.nonce));
+	n = pdmv2_hex_decode(f[9], e->src.nonce, sizeof(e->src.nonce));
 	if (n != PDMV2_NONCE_BYTES) {
 		add_diag(kl, file, line, true,
 			 n < 0 && strlen(f[9]) <= 2 * PDMV2_NONCE_BYTES ?
