@@ -31,7 +31,7 @@ summary_print(FILE *out, const struct analysis *a)
 		"%llu no key)\n", (unsigned long long)a->packets,
 		(unsigned long long)a->pdm.packets, (unsigned long long)a->pdm.decrypted,
 		(unsigned long long)a->pdm.auth_failed, (unsigned long long)a->pdm.no_key);
-	fprintf(out, "%4s %-6s %-40s %10s %10s %6s\n", "id", "proto",
+	fprintf(out, "%4s %-6s %-52s %10s %10s %6s\n", "id", "proto",
 		"client -> server", "rtt", "srv delay", "lost");
 	for (i = 0; i < a->flow_order->len; i++) {
 		const struct flow *f = g_ptr_array_index(a->flow_order, i);
@@ -45,7 +45,7 @@ summary_print(FILE *out, const struct analysis *a)
 		snprintf(ends, sizeof(ends), "[%s]:%u -> [%s]:%u", c, f->cport, s, f->sport);
 		fmt_us(rtt, sizeof(rtt), &f->dist[MET_RTT]);
 		fmt_us(sd, sizeof(sd), &f->dist[MET_SERVER_DELAY]);
-		fprintf(out, "%4llu %-6s %-40s %10s %10s %6llu\n",
+		fprintf(out, "%4llu %-6s %-52s %10s %10s %6llu\n",
 			(unsigned long long)f->id,
 			f->proto == 6 ? "tcp" : f->proto == 17 ? "udp" :
 			f->proto == 58 ? "icmpv6" : "other", ends, rtt, sd,
