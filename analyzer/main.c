@@ -16,6 +16,7 @@
 
 #include "analyze.h"
 #include "input.h"
+#include "report.h"
 #include "pdmv2/kri.h"
 #include "pdmv2/option.h"
 #include "summary.h"
@@ -178,12 +179,7 @@ main(int argc, char **argv)
 	if (cfg.jsonl) {
 		analysis_finish_stream(a);
 	} else {
-		struct json_object *rep = analysis_report(a);
-
-		fprintf(out, "%s\n", json_object_to_json_string_ext(rep,
-			(pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
-			 JSON_C_TO_STRING_PLAIN) | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(rep);
+		(void)report_write(a, out, pretty);
 	}
 	if (fflush(out) != 0 || ferror(out)) {
 		fprintf(stderr, "pdmv2-analyze: %s: write failed\n",

@@ -343,3 +343,51 @@ analysis_finish_stream(struct analysis *a)
 		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(sum);
 }
+
+/* One object's text, every line after the first indented by `indent`
+ * spaces, so a streamed flow nests inside the pretty-printed report. */
+static void
+put_indented(FILE *out, const char *text, int indent)
+{
+	for (; *text; text++) {
+		fputc(*text, out);
+		if (*text == '\n')
+			fprintf(out, "%*s", indent, "");
+	}
+}
+
+int
+report_write(struct analysis *a, FILE *out, bool pretty)
+{
+	int flags = (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+		     JSON_C_TO_STRING_PLAIN) | JSON_C_TO_STRING_NOSLASHESCAPE;
+	json_object *sum = j_summary(a);
+	const char *text = json_object_to_json_string_ext(sum, flags);
+	size_t len = strlen(text), i, n = 0;
+
+	/* The summary without its closing brace, then "flows" streamed. */
+	while (len > 0 && (text[len - 1] == '}' || text[len - 1] == '\n' ||
+			   text[len - 1] == ' '))
+		len--;
+	fwrite(text, 1, len, out);
+	fputs(pretty ? ",\n  \"flows\": [" : ",\"flows\":[", out);
+	json_object_put(sum);
+	for (i = 0; i < a->flow_order->len; i++) {
+		const struct flow *f = g_ptr_array_index(a->flow_order, i);
+		json_object *j;
+
+		if (!f || f->streamed)
+			continue;
+		j = j_flow(f);
+		fputs(n++ ? "," : "", out);
+		if (pretty) {
+			fputs("\n    ", out);
+			put_indented(out, json_object_to_json_string_ext(j, flags), 4);
+		} else {
+			fputs(json_object_to_json_string_ext(j, flags), out);
+		}
+		json_object_put(j);
+	}
+	fputs(pretty ? (n ? "\n  ]\n}\n" : "]\n}\n") : "]}\n", out);
+	return ferror(out) ? -1 : 0;
+}

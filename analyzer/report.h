@@ -7,9 +7,16 @@
 #define ANALYZER_REPORT_H
 
 #include "analyze.h"
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "flow.h"
 
 #define REPORT_SCHEMA "pdmv2-analyze/1"
+
+/* The whole report to out, one flow at a time: memory for the report is
+ * one flow's worth, however many epochs the capture has.  0 or -1. */
+int report_write(struct analysis *a, FILE *out, bool pretty);
 
 /* --jsonl: write one finished flow as a line. */
 void report_stream_flow(struct analysis *a, const struct flow *f);
