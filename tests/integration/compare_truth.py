@@ -67,6 +67,17 @@ def compare(report, truth):
                 same("%s.%s.%s" % (where, d, k), gd.get(k), v)
         for m, wm in w["metrics"].items():
             compare_dist("%s.metrics.%s" % (where, m), g["metrics"].get(m), wm)
+    # The anomaly list counts the same events, with frame numbers.
+    an = report.get("anomalies", {})
+    reuse = sum(f["directions"][d]["nonce_reuse"] for f in tf for d in ("c2s", "s2c"))
+    for key, want in (("auth_failed", truth["pdm"]["auth_failed"]),
+                      ("no_key", truth["pdm"]["no_key"]),
+                      ("nonce_reuse", reuse),
+                      ("malformed_option", truth["pdm"]["malformed"])):
+        got = an.get(key, {}).get("count", 0)
+        same("anomalies.%s.count" % key, got, want)
+        if want and not an.get(key, {}).get("frames"):
+            bad("anomalies.%s" % key, "no frame numbers listed")
     rg = {s["sender"]: s for s in report["global_pointer"]}
     same("global_pointer.senders", sorted(rg), sorted(s["sender"] for s in truth["global_pointer"]))
     for w in truth["global_pointer"]:
