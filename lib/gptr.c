@@ -29,7 +29,7 @@ struct sender {
 };
 
 struct pdmv2_gptr_table {
-	GHashTable *by_addr;		/* GBytes(16) -> struct sender * */
+	GHashTable *by_addr;		/* sender->addr (16 bytes) -> struct sender * */
 	GPtrArray *order;		/* struct sender *, first seen first */
 };
 
@@ -66,13 +66,32 @@ sender_free(gpointer p)
 	g_free(s);
 }
 
+/* Keys are the 16 address bytes inside each sender record, so a lookup
+ * needs no allocation: the probe key is the packet's own address. */
+static guint
+addr_hash(gconstpointer p)
+{
+	const uint8_t *a = p;
+	guint32 h = 2166136261u;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ a[i]) * 16777619u;
+	return h;
+}
+
+static gboolean
+addr_equal(gconstpointer a, gconstpointer b)
+{
+	return memcmp(a, b, 16) == 0;
+}
+
 enum pdmv2_err
 pdmv2_gptr_table_new(struct pdmv2_gptr_table **out)
 {
 	struct pdmv2_gptr_table *t = g_new0(struct pdmv2_gptr_table, 1);
 
-	t->by_addr = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-					   (GDestroyNotify)g_bytes_unref, NULL);
+	t->by_addr = g_hash_table_new(addr_hash, addr_equal);
 	t->order = g_ptr_array_new_with_free_func(sender_free);
 	*out = t;
 	return PDMV2_OK;
@@ -106,8 +125,7 @@ enum pdmv2_err
 pdmv2_gptr_add(struct pdmv2_gptr_table *t, const uint8_t addr[16], uint32_t gp,
 	       int64_t ts_ns, uint64_t flow_id)
 {
-	GBytes *key = g_bytes_new(addr, 16);
-	struct sender *s = g_hash_table_lookup(t->by_addr, key);
+	struct sender *s = g_hash_table_lookup(t->by_addr, addr);
 
 	if (!s) {
 		s = g_new0(struct sender, 1);
@@ -117,12 +135,11 @@ pdmv2_gptr_add(struct pdmv2_gptr_table *t, const uint8_t addr[16], uint32_t gp,
 		s->segments = 1;
 		s->first_ts = ts_ns;
 		s->flows = g_hash_table_new_full(u64_hash, u64_equal, g_free, NULL);
-		g_hash_table_insert(t->by_addr, key, s);
+		g_hash_table_insert(t->by_addr, s->addr, s);
 		g_ptr_array_add(t->order, s);
 	} else {
 		uint32_t dist = s->last - gp;	/* how far back, modulo 2^32 */
 
-		g_bytes_unref(key);
 		if (gp == s->last) {
 			/* a repeat: nothing advances */
 		} else if (dist > 0 && dist <= UINT32_C(0x80000000) && gp < s->last) {
