@@ -40,6 +40,7 @@ analysis_new(const struct analyze_config *cfg)
 	(void)pdmv2_gptr_table_new(&a->gptr);
 	a->inputs = g_ptr_array_new_with_free_func(input_free);
 	a->warnings = g_ptr_array_new_with_free_func(g_free);
+	a->graveyard = g_ptr_array_new_with_free_func(flow_free);
 	return a;
 }
 
@@ -50,6 +51,7 @@ analysis_free(struct analysis *a)
 		return;
 	g_hash_table_destroy(a->flows);
 	g_ptr_array_free(a->flow_order, TRUE);
+	g_ptr_array_free(a->graveyard, TRUE);
 	pdmv2_gptr_table_free(a->gptr);
 	pdmv2_keylog_free(a->keylog);
 	g_ptr_array_free(a->keylog_files, TRUE);
@@ -99,19 +101,23 @@ anomaly(struct analysis *a, enum anomaly kind, uint64_t frame)
 
 static struct flow *
 flow_lookup(struct analysis *a, const struct pdmv2_walk *w, int64_t ts,
-	    bool create)
+	    bool create, int *dir)
 {
 	struct flow_key k;
 	struct flow *f;
+	bool src_is_a = flow_key_make(&k, w);
 
-	flow_key_make(&k, w);
 	f = g_hash_table_lookup(a->flows, &k);
-	if (f || !create)
-		return f;
-	f = flow_new(&k, w, ++a->next_flow_id, ts);
-	g_hash_table_insert(a->flows, &f->key, f);
-	f->order = a->flow_order->len;
-	g_ptr_array_add(a->flow_order, f);
+	if (!f) {
+		if (!create)
+			return NULL;
+		f = flow_new(&k, src_is_a, w, ++a->next_flow_id, ts);
+		/* key == value: GLib then keeps one array, not two */
+		g_hash_table_add(a->flows, f);
+		f->order = a->flow_order->len;
+		g_ptr_array_add(a->flow_order, f);
+	}
+	*dir = flow_dir_of(f, src_is_a);
 	return f;
 }
 
@@ -168,22 +174,21 @@ take_samples(struct analysis *a, struct flow *f, int dir,
 		pdmv2_dist_add(&f->dist[MET_SERVER_RTT], s->server_rtt_us);
 }
 
-/* Decodes, opens and accounts one PDM option of a flow's packet. */
+/* Opens and accounts one PDM option of a flow's packet, parsed (rc, o)
+ * when the frame began. */
 static void
-pdm_option(struct analysis *a, struct flow *f, int dir, const uint8_t *opt,
-	   size_t avail, uint64_t frame, int64_t ts)
+pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
+	   struct pdmv2_option *op, uint64_t frame, int64_t ts)
 {
 	struct flow_dir *fd = &f->dir[dir];
-	struct pdmv2_option o;
+	struct pdmv2_option o = *op;
 	struct pdmv2_kri_result kr, *krp = NULL;
 	struct pdmv2_samples s = {0};
 	const char *status = "plain";
 	bool readable = true;
-	enum pdmv2_err rc;
 
 	a->pdm.packets++;
 	fd->pdm_packets++;
-	rc = pdmv2_option_parse(opt, avail, &o);
 	if (rc == PDMV2_ERR_MALFORMED) {
 		a->pdm.malformed++;
 		anomaly(a, AN_MALFORMED, frame);
@@ -212,11 +217,16 @@ pdm_option(struct analysis *a, struct flow *f, int dir, const uint8_t *opt,
 		a->pdm.encrypted++;
 		f->has_v2 = true;
 		f->encrypted = true;
-		if (!fd->dec &&
-		    pdmv2_decryptor_new(a->keylog, fd->ft, a->cfg.kri_window,
-					&fd->dec) != PDMV2_OK)
-			return;
-		pdmv2_decryptor_open(fd->dec, &o, frame, ts, &o.m, &kr);
+		if (!fd->dec) {
+			if (pdmv2_decryptor_new(a->keylog, fd->ft, a->cfg.kri_window,
+						&fd->dec) != PDMV2_OK)
+				return;
+			fd->keyless = !pdmv2_decryptor_has_keys(fd->dec);
+		}
+		if (fd->keyless)	/* what the tracker would say, for less */
+			kr = (struct pdmv2_kri_result){.status = PDMV2_ERR_NO_KEY};
+		else
+			pdmv2_decryptor_open(fd->dec, &o, frame, ts, &o.m, &kr);
 		krp = &kr;
 		if (kr.status == PDMV2_OK) {
 			status = "decrypted";
@@ -248,9 +258,18 @@ pdm_option(struct analysis *a, struct flow *f, int dir, const uint8_t *opt,
 
 	if (readable) {
 		(void)pdmv2_psn_add(&fd->psn, o.m.psntp, NULL);
-		if (o.variant != PDMV2_VARIANT_PDM)
-			(void)pdmv2_gptr_add(a->gptr, dir == DIR_C2S ? f->client : f->server,
-					     o.m.global_pointer, ts, f->id);
+		if (o.variant != PDMV2_VARIANT_PDM) {
+			if (!fd->gsender) {
+				/* first Global Pointer of this side: the flow
+				 * counts once per sender address, even when both
+				 * sides share one */
+				fd->gsender = pdmv2_gptr_sender_get(a->gptr,
+					dir == DIR_C2S ? f->client : f->server);
+				if (f->dir[!dir].gsender != fd->gsender)
+					pdmv2_gptr_sender_add_flow(fd->gsender);
+			}
+			pdmv2_gptr_sender_add(fd->gsender, o.m.global_pointer, ts);
+		}
 		take_samples(a, f, dir, &o.m, frame, &s);
 	}
 	if (a->cfg.dump_frames)
@@ -268,64 +287,124 @@ stream_if_finished(struct analysis *a, struct flow *f)
 	 * 5-tuple may be reused by a new connection: a new flow then. */
 	g_hash_table_remove(a->flows, &f->key);
 	g_ptr_array_index(a->flow_order, f->order) = NULL;
-	flow_free(f);
+	f->streamed = true;
+	/* Freed by analysis_release: frames begun after this one may still
+	 * point at it, and must see it streamed rather than freed. */
+	g_ptr_array_add(a->graveyard, f);
 }
 
 void
-analysis_frame(struct analysis *a, struct input_info *in, int dlt, int64_t ts,
-	       const uint8_t *data, size_t caplen, size_t wirelen)
+analysis_release(struct analysis *a)
 {
-	struct pdmv2_walk w;
-	struct flow *f;
-	bool supported;
-	long off;
-	int dir;
-	uint64_t frame = ++a->frame;
+	g_ptr_array_set_size(a->graveyard, 0);
+}
 
-	(void)wirelen;
+void
+analysis_frame_begin(struct analysis *a, int dlt, int64_t ts,
+		     const uint8_t *data, size_t caplen, struct frame_work *fw)
+{
+	fw->frame = ++a->frame;
+	fw->ts = ts;
+	fw->f = NULL;
+	fw->off = linktype_ipv6_offset(dlt, data, caplen, &fw->supported);
+	fw->ipv6 = fw->supported && fw->off >= 0 &&
+		   pdmv2_walk_ipv6(data + fw->off, caplen - (size_t)fw->off,
+				   a->cfg.option_type, &fw->w) == PDMV2_OK;
+	if (!fw->ipv6)
+		return;
+	if (fw->w.n_opts > 0)
+		fw->opt_rc = pdmv2_option_parse(data + fw->off + fw->w.opts[0].opt_off,
+						fw->w.opts[0].opt_avail, &fw->opt);
+	/* Only flows that carry PDM are made; other IPv6 traffic of a known
+	 * flow still counts in its packet totals. */
+	fw->f = flow_lookup(a, &fw->w, ts, fw->w.n_opts > 0, &fw->dir);
+	if (fw->f) {
+		/* what _end will touch first: start the loads now, so a batch
+		 * of frames waits for its cache misses together */
+		__builtin_prefetch(&fw->f->dir[fw->dir], 1);
+		__builtin_prefetch(&fw->f->dir[fw->dir].psn.highest, 1);
+	}
+}
+
+void
+analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
+{
+	const struct flow_dir *fd;
+	int m;
+
+	(void)a;
+	if (!fw->f || fw->w.n_opts == 0 || fw->opt_rc != PDMV2_OK)
+		return;
+	fd = &fw->f->dir[fw->dir];
+	if (level == 1) {
+		if (fd->dec)
+			__builtin_prefetch(fd->dec, 1);
+		for (m = 0; m < MET_COUNT; m++)
+			__builtin_prefetch(&fw->f->dist[m], 1);
+	} else if (fd->dec && !fd->keyless &&
+		   fw->opt.variant == PDMV2_VARIANT_ENCRYPTED) {
+		pdmv2_decryptor_prefetch(fd->dec, &fw->opt);
+	}
+}
+
+void
+analysis_frame_end(struct analysis *a, struct input_info *in,
+		   struct frame_work *fw)
+{
+	const struct pdmv2_walk *w = &fw->w;
+	struct flow *f = fw->f;
+	int64_t ts = fw->ts;
+	int dir = fw->dir;
+
 	a->packets++;
 	in->packets++;
 	if (a->packets == 1 || ts < a->first_ts)
 		a->first_ts = ts;
 	if (a->packets == 1 || ts > a->last_ts)
 		a->last_ts = ts;
-
-	off = linktype_ipv6_offset(dlt, data, caplen, &supported);
-	if (!supported) {
+	if (!fw->supported) {
 		a->skipped_linktype++;
 		return;
 	}
-	if (off < 0 || pdmv2_walk_ipv6(data + off, caplen - (size_t)off,
-				       a->cfg.option_type, &w) != PDMV2_OK) {
+	if (!fw->ipv6) {
 		a->not_ipv6++;
 		return;
 	}
 	a->ipv6_packets++;
-	/* Only flows that carry PDM are reported; other IPv6 traffic of a
-	 * known flow still counts in its packet totals. */
-	if ((w.flags & PDMV2_WALK_TRUNCATED) && w.n_opts == 0 &&
-	    w.proto == PDMV2_IPPROTO_DSTOPTS) {
+	if ((w->flags & PDMV2_WALK_TRUNCATED) && w->n_opts == 0 &&
+	    w->proto == PDMV2_IPPROTO_DSTOPTS) {
 		/* the capture cut a Destination Options header (2.4) */
 		a->pdm.truncated++;
-		anomaly(a, AN_TRUNCATED, frame);
+		anomaly(a, AN_TRUNCATED, fw->frame);
 	}
-	f = flow_lookup(a, &w, ts, w.n_opts > 0);
+	if (f && f->streamed)	/* finished by an earlier frame of the batch */
+		f = flow_lookup(a, w, ts, w->n_opts > 0, &dir);
 	if (!f)
 		return;
-	dir = flow_dir_of(f, &w);
 	f->dir[dir].packets++;
 	f->last_ts = ts;
-	if (w.proto == PDMV2_IPPROTO_TCP && !(w.flags & PDMV2_WALK_NO_PORTS)) {
-		if (w.tcp_flags & 0x01)
+	if (w->proto == PDMV2_IPPROTO_TCP && !(w->flags & PDMV2_WALK_NO_PORTS)) {
+		if (w->tcp_flags & 0x01)
 			f->dir[dir].fin = true;
-		if (w.tcp_flags & 0x04)
+		if (w->tcp_flags & 0x04)
 			f->rst = true;
 	}
-	if (w.n_opts_seen > 1)
-		anomaly(a, AN_MULTIPLE_OPTIONS, frame);
+	if (w->n_opts_seen > 1)
+		anomaly(a, AN_MULTIPLE_OPTIONS, fw->frame);
 	/* The first option is the measurement; more are only counted. */
-	if (w.n_opts > 0)
-		pdm_option(a, f, dir, data + off + w.opts[0].opt_off,
-			   w.opts[0].opt_avail, frame, ts);
+	if (w->n_opts > 0)
+		pdm_option(a, f, dir, fw->opt_rc, &fw->opt, fw->frame, ts);
 	stream_if_finished(a, f);
+}
+
+void
+analysis_frame(struct analysis *a, struct input_info *in, int dlt, int64_t ts,
+	       const uint8_t *data, size_t caplen, size_t wirelen)
+{
+	struct frame_work fw;
+
+	(void)wirelen;
+	analysis_frame_begin(a, dlt, ts, data, caplen, &fw);
+	analysis_frame_end(a, in, &fw);
+	analysis_release(a);
 }

@@ -16,6 +16,8 @@
 
 #include "pdmv2/gptr.h"
 #include "pdmv2/keylog.h"
+#include "pdmv2/option.h"
+#include "pdmv2/walk.h"
 
 #define ANOMALY_FRAMES_MAX 20	/* frame numbers listed per anomaly kind */
 
@@ -55,6 +57,7 @@ struct analysis {
 	GPtrArray *keylog_files;	/* char * */
 	GHashTable *flows;		/* struct flow_key * -> struct flow * */
 	GPtrArray *flow_order;		/* struct flow *, creation order; NULL once streamed */
+	GPtrArray *graveyard;		/* streamed flows, freed by analysis_release */
 	uint64_t next_flow_id;
 	struct pdmv2_gptr_table *gptr;
 	GPtrArray *inputs;		/* struct input_info * */
@@ -80,6 +83,37 @@ bool analysis_add_keylog(struct analysis *a, const char *path);
 void analysis_frame(struct analysis *a, struct input_info *in, int dlt,
 		    int64_t ts_ns, const uint8_t *data, size_t caplen,
 		    size_t wirelen);
+
+/*
+ * The same in halves, for batches: _begin numbers the frame, walks its
+ * headers, parses its option and finds (or makes) its flow, starting the
+ * loads of the flow state the frame will need; _warm (level 1, then 2)
+ * starts the next levels of loads (decryption state) once those have
+ * landed; _end does the accounting.  _begin on frames 1..n, then _warm on
+ * each, then
+ * _end on each in order gives exactly what analysis_frame on each would,
+ * while the cache misses of n frames overlap.  data must stay valid
+ * until _end; analysis_release after the batch frees flows it streamed.
+ */
+struct frame_work {
+	uint64_t frame;
+	int64_t ts;
+	long off;
+	bool supported, ipv6;
+	struct pdmv2_walk w;
+	enum pdmv2_err opt_rc;
+	struct pdmv2_option opt;
+	struct flow *f;
+	int dir;
+};
+void analysis_frame_begin(struct analysis *a, int dlt, int64_t ts_ns,
+			  const uint8_t *data, size_t caplen,
+			  struct frame_work *fw);
+void analysis_frame_warm(struct analysis *a, const struct frame_work *fw,
+			 int level);	/* 1, then 2 */
+void analysis_frame_end(struct analysis *a, struct input_info *in,
+			struct frame_work *fw);
+void analysis_release(struct analysis *a);
 
 void analysis_warn(struct analysis *a, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 

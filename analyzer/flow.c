@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "flow.h"
@@ -20,16 +21,15 @@ endpoint_cmp(const uint8_t *a, uint16_t pa, const uint8_t *b, uint16_t pb)
 	return c ? c : (pa > pb) - (pa < pb);
 }
 
-void
+bool
 flow_key_make(struct flow_key *k, const struct pdmv2_walk *w)
 {
-	/* FNV-1a over the canonical bytes: cheap and well spread. */
-	const uint8_t *p;
-	guint32 h = 2166136261u;
-	size_t i;
+	uint64_t x[4], h;
+	bool src_is_a = endpoint_cmp(w->src, w->sport, w->dst, w->dport) <= 0;
+	int i;
 
 	memset(k, 0, sizeof(*k));
-	if (endpoint_cmp(w->src, w->sport, w->dst, w->dport) <= 0) {
+	if (src_is_a) {
 		memcpy(k->a, w->src, 16);
 		memcpy(k->b, w->dst, 16);
 		k->pa = w->sport;
@@ -41,10 +41,16 @@ flow_key_make(struct flow_key *k, const struct pdmv2_walk *w)
 		k->pb = w->sport;
 	}
 	k->proto = w->proto;
-	p = (const uint8_t *)k;
-	for (i = 0; i < offsetof(struct flow_key, hash); i++)
-		h = (h ^ p[i]) * 16777619u;
-	k->hash = h;
+	/* Word at a time, multiply and fold (as wyhash / FxHash do): a
+	 * byte-wise FNV over 37 bytes showed up in profiles. */
+	memcpy(x, k->a, 32);
+	h = (uint64_t)k->pa << 24 ^ (uint64_t)k->pb << 8 ^ k->proto;
+	for (i = 0; i < 4; i++) {
+		h = (h ^ x[i]) * UINT64_C(0x9E3779B97F4A7C15);
+		h ^= h >> 29;
+	}
+	k->hash = (guint)(h ^ h >> 32);
+	return src_is_a;
 }
 
 guint
@@ -59,17 +65,19 @@ flow_key_equal(gconstpointer a, gconstpointer b)
 	const struct flow_key *x = a, *y = b;
 
 	return x->hash == y->hash &&
-	       memcmp(x, y, offsetof(struct flow_key, hash)) == 0;
+	       memcmp(x, y, offsetof(struct flow_key, proto) + 1) == 0;
 }
 
 struct flow *
-flow_new(const struct flow_key *k, const struct pdmv2_walk *w, uint64_t id,
-	 int64_t ts)
+flow_new(const struct flow_key *k, bool src_is_a, const struct pdmv2_walk *w,
+	 uint64_t id, int64_t ts)
 {
-	struct flow *f = g_new0(struct flow, 1);
+	/* cache-line aligned, so the hot head is one line */
+	struct flow *f = g_aligned_alloc0(1, sizeof(*f), 64);
 	int d, m;
 
 	f->key = *k;
+	f->client_is_a = src_is_a;	/* the first packet's sender is the client */
 	f->id = id;
 	memcpy(f->client, w->src, 16);
 	memcpy(f->server, w->dst, 16);
@@ -101,14 +109,7 @@ flow_free(gpointer p)
 		pdmv2_decryptor_free(f->dir[i].dec);
 	for (i = 0; i < MET_COUNT; i++)
 		pdmv2_dist_free(&f->dist[i]);
-	g_free(f);
-}
-
-int
-flow_dir_of(const struct flow *f, const struct pdmv2_walk *w)
-{
-	return memcmp(w->src, f->client, 16) == 0 && w->sport == f->cport ?
-	       DIR_C2S : DIR_S2C;
+	g_aligned_free(f);
 }
 
 bool

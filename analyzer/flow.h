@@ -16,6 +16,7 @@
 
 #include "pdmv2/decrypt.h"
 #include "pdmv2/dist.h"
+#include "pdmv2/gptr.h"
 #include "pdmv2/psn.h"
 #include "pdmv2/samples.h"
 #include "pdmv2/walk.h"
@@ -33,39 +34,53 @@ struct flow_key {
 	guint hash;
 };
 
+/* Field order follows the per-packet path: what every packet touches
+ * comes first, so a packet costs a few cache lines of its flow, not a
+ * walk over kilobytes (1000 interleaved flows must stay cache-resident). */
 struct flow_dir {
 	uint64_t packets, pdm_packets, decrypted, auth_failed, no_key;
-	struct pdmv2_psn psn;
-	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];	/* sender 5-tuple */
 	struct pdmv2_decryptor *dec;		/* made on the first encrypted option */
+	struct pdmv2_gptr_sender *gsender;	/* this side's sender record */
 	bool fin;				/* TCP FIN seen from this side */
+	bool keyless;				/* dec has no key for this side */
+	struct pdmv2_psn psn;			/* header, then its 4 KiB window */
+	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];	/* sender 5-tuple */
 };
 
 struct flow {
-	struct flow_key key;
-	uint64_t id;
+	struct flow_key key;		/* first: the flow is its own hash key */
+	int64_t last_ts;
 	guint order;			/* index in analysis->flow_order */
+	bool client_is_a;		/* the client is key.a (see flow_key_make) */
+	bool has_pdm, has_v2, encrypted, rst, streamed;
+	struct pdmv2_dist dist[MET_COUNT];
+	struct pdmv2_sample_state samples;
+	uint64_t id;
 	uint8_t client[16], server[16];
 	uint16_t cport, sport;
 	uint8_t proto;
-	int64_t first_ts, last_ts;
-	bool has_pdm, has_v2, encrypted, rst, streamed;
+	int64_t first_ts;
 	struct flow_dir dir[2];
-	struct pdmv2_sample_state samples;
-	struct pdmv2_dist dist[MET_COUNT];
 };
 
-void flow_key_make(struct flow_key *k, const struct pdmv2_walk *w);
+/* Returns whether the packet's source became k->a. */
+bool flow_key_make(struct flow_key *k, const struct pdmv2_walk *w);
 guint flow_key_hash(gconstpointer k);
 gboolean flow_key_equal(gconstpointer a, gconstpointer b);
 
 /* A new flow whose client is w's sender (INTERFACES.md). */
-struct flow *flow_new(const struct flow_key *k, const struct pdmv2_walk *w,
-		      uint64_t id, int64_t ts);
+struct flow *flow_new(const struct flow_key *k, bool src_is_a,
+		      const struct pdmv2_walk *w, uint64_t id, int64_t ts);
 void flow_free(gpointer f);
 
 /* DIR_C2S when w was sent by the flow's client. */
-int flow_dir_of(const struct flow *f, const struct pdmv2_walk *w);
+/* The packet's direction, from flow_key_make's answer for it: no
+ * address compare, and no read past the flow's first cache line. */
+static inline int
+flow_dir_of(const struct flow *f, bool src_is_a)
+{
+	return src_is_a == f->client_is_a ? DIR_C2S : DIR_S2C;
+}
 
 /* TCP closed both ways (FIN from each side, or a RST). */
 bool flow_finished(const struct flow *f);

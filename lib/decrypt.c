@@ -24,13 +24,14 @@ struct cache_slot {
 };
 
 struct pdmv2_decryptor {
+	/* what every packet reads first, the per-flow constants last */
+	ssize_t winner;			/* index in cand, -1 before any */
+	size_t ncand;
+	struct pdmv2_kri_tracker *tracker;
+	uint64_t clock;
+	struct cache_slot cache[CACHE_SLOTS];
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
 	const struct pdmv2_keysrc *cand[MAX_CANDIDATES];
-	size_t ncand;
-	ssize_t winner;			/* index in cand, -1 before any */
-	struct pdmv2_kri_tracker *tracker;
-	struct cache_slot cache[CACHE_SLOTS];
-	uint64_t clock;
 };
 
 enum pdmv2_err
@@ -155,6 +156,24 @@ open_kri(void *ctx, uint32_t kri, const struct pdmv2_option *opt,
 	return worst;
 }
 
+/* After a rotation to kri, ciphers of kri - 2 and older can never be
+ * asked for again (5.4 tries kri, kri + 1, kri - 1 and later ones):
+ * free them, so a direction holds two keyed contexts, not four. */
+static void
+prune(struct pdmv2_decryptor *d, uint32_t kri)
+{
+	size_t i;
+
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		struct cache_slot *s = &d->cache[i];
+
+		if (s->cipher && (uint64_t)s->kri + 1 < kri) {
+			pdmv2_cipher_free(s->cipher);
+			s->cipher = NULL;
+		}
+	}
+}
+
 enum pdmv2_err
 pdmv2_decryptor_open(struct pdmv2_decryptor *d, const struct pdmv2_option *opt,
 		     uint64_t frame, int64_t ts_ns, struct pdmv2_metrics *m,
@@ -165,8 +184,32 @@ pdmv2_decryptor_open(struct pdmv2_decryptor *d, const struct pdmv2_option *opt,
 		res->status = PDMV2_ERR_INVALID;
 		return res->status;
 	}
+	if (d->ncand == 0) {	/* nothing in the key log for this 5-tuple */
+		pdmv2_kri_track_no_key(d->tracker, m, res);
+		return res->status;
+	}
 	pdmv2_kri_track(d->tracker, opt, frame, ts_ns, open_kri, d, m, res);
+	if (res->rotated)
+		prune(d, res->kri);
 	return res->status;
+}
+
+void
+pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
+			 const struct pdmv2_option *opt)
+{
+	size_t i;
+
+	pdmv2_kri_prefetch(d->tracker, opt);
+	for (i = 0; i < CACHE_SLOTS; i++)
+		if (d->cache[i].cipher && (ssize_t)d->cache[i].cand == d->winner)
+			pdmv2_cipher_prefetch(d->cache[i].cipher);
+}
+
+bool
+pdmv2_decryptor_has_keys(const struct pdmv2_decryptor *d)
+{
+	return d->ncand > 0;
 }
 
 const struct pdmv2_kri_tracker *

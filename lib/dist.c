@@ -18,9 +18,18 @@
 static int32_t
 bucket_of(double x)
 {
+	uint64_t bits;
 	int e;
-	double m = frexp(x, &e);	/* exact: x = m * 2^e, m in [0.5, 1) */
+	double m;
 
+	/* A normal double's bits are its biased exponent and then its
+	 * fraction: the top SUB_BITS of the fraction, below the exponent,
+	 * are the same index frexp gives (e = biased - 1022), without a
+	 * libm call per sample. */
+	memcpy(&bits, &x, sizeof(bits));
+	if ((bits >> 52 & 0x7FF) != 0 && (bits >> 52 & 0x7FF) != 0x7FF)
+		return (int32_t)(bits >> (52 - PDMV2_DIST_SUB_BITS)) - 1022 * SUB;
+	m = frexp(x, &e);	/* subnormal: exact, x = m * 2^e, m in [0.5, 1) */
 	return (int32_t)e * SUB + (int32_t)((m - 0.5) * 2 * SUB);
 }
 

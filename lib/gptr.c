@@ -13,7 +13,7 @@
 
 #include "pdmv2/gptr.h"
 
-struct sender {
+struct pdmv2_gptr_sender {
 	uint8_t addr[16];
 	uint64_t packets;
 	uint32_t first, last;
@@ -23,14 +23,12 @@ struct sender {
 	uint64_t segments;
 	uint64_t resets, wraps;
 	int64_t first_ts, last_ts;
-	GHashTable *flows;		/* set of flow ids */
-	uint64_t last_flow;		/* skips the set when the flow repeats */
-	bool have_last_flow;
+	uint64_t flows;			/* flows announced by the caller */
 };
 
 struct pdmv2_gptr_table {
-	GHashTable *by_addr;		/* sender->addr (16 bytes) -> struct sender * */
-	GPtrArray *order;		/* struct sender *, first seen first */
+	GHashTable *by_addr;		/* sender->addr (16 bytes) -> sender */
+	GPtrArray *order;		/* senders, first seen first */
 };
 
 enum pdmv2_addr_type
@@ -60,10 +58,7 @@ pdmv2_addr_type_name(enum pdmv2_addr_type t)
 static void
 sender_free(gpointer p)
 {
-	struct sender *s = p;
-
-	g_hash_table_destroy(s->flows);
-	g_free(s);
+	g_free(p);
 }
 
 /* Keys are the 16 address bytes inside each sender record, so a lookup
@@ -107,36 +102,34 @@ pdmv2_gptr_table_free(struct pdmv2_gptr_table *t)
 	g_free(t);
 }
 
-static guint
-u64_hash(gconstpointer p)
+struct pdmv2_gptr_sender *
+pdmv2_gptr_sender_get(struct pdmv2_gptr_table *t, const uint8_t addr[16])
 {
-	uint64_t v = *(const uint64_t *)p;
-
-	return (guint)(v ^ (v >> 32));
-}
-
-static gboolean
-u64_equal(gconstpointer a, gconstpointer b)
-{
-	return *(const uint64_t *)a == *(const uint64_t *)b;
-}
-
-enum pdmv2_err
-pdmv2_gptr_add(struct pdmv2_gptr_table *t, const uint8_t addr[16], uint32_t gp,
-	       int64_t ts_ns, uint64_t flow_id)
-{
-	struct sender *s = g_hash_table_lookup(t->by_addr, addr);
+	struct pdmv2_gptr_sender *s = g_hash_table_lookup(t->by_addr, addr);
 
 	if (!s) {
-		s = g_new0(struct sender, 1);
+		s = g_new0(struct pdmv2_gptr_sender, 1);
 		memcpy(s->addr, addr, 16);
+		g_hash_table_insert(t->by_addr, s->addr, s);
+		g_ptr_array_add(t->order, s);
+	}
+	return s;
+}
+
+void
+pdmv2_gptr_sender_add_flow(struct pdmv2_gptr_sender *s)
+{
+	s->flows++;
+}
+
+void
+pdmv2_gptr_sender_add(struct pdmv2_gptr_sender *s, uint32_t gp, int64_t ts_ns)
+{
+	if (s->packets == 0) {
 		s->first = s->last = gp;
 		s->seg_start = s->cur = gp;
 		s->segments = 1;
 		s->first_ts = ts_ns;
-		s->flows = g_hash_table_new_full(u64_hash, u64_equal, g_free, NULL);
-		g_hash_table_insert(t->by_addr, s->addr, s);
-		g_ptr_array_add(t->order, s);
 	} else {
 		uint32_t dist = s->last - gp;	/* how far back, modulo 2^32 */
 
@@ -159,17 +152,6 @@ pdmv2_gptr_add(struct pdmv2_gptr_table *t, const uint8_t addr[16], uint32_t gp,
 	}
 	s->packets++;
 	s->last_ts = ts_ns;
-	if (s->have_last_flow && s->last_flow == flow_id)
-		return PDMV2_OK;
-	s->last_flow = flow_id;
-	s->have_last_flow = true;
-	if (!g_hash_table_contains(s->flows, &flow_id)) {
-		uint64_t *id = g_new(uint64_t, 1);
-
-		*id = flow_id;
-		g_hash_table_add(s->flows, id);
-	}
-	return PDMV2_OK;
 }
 
 size_t
@@ -182,7 +164,7 @@ void
 pdmv2_gptr_get(const struct pdmv2_gptr_table *t, size_t i,
 	       struct pdmv2_gptr_stats *out)
 {
-	const struct sender *s = g_ptr_array_index(t->order, i);
+	const struct pdmv2_gptr_sender *s = g_ptr_array_index(t->order, i);
 	double span;
 
 	memset(out, 0, sizeof(*out));
@@ -194,7 +176,7 @@ pdmv2_gptr_get(const struct pdmv2_gptr_table *t, size_t i,
 	out->advance = s->advance_done + (s->cur - s->seg_start);
 	out->resets = s->resets;
 	out->wraps = s->wraps;
-	out->flows = g_hash_table_size(s->flows);
+	out->flows = s->flows;
 	out->first_ts_ns = s->first_ts;
 	out->last_ts_ns = s->last_ts;
 	out->coverage = (double)s->packets / (double)(out->advance + s->segments);

@@ -297,6 +297,28 @@ pdmv2_kri_track(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
 	}
 }
 
+void
+pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
+		   const struct pdmv2_option *opt)
+{
+	uint32_t prseq = opt->random & PDMV2_PRSEQ_MAX;
+
+	/* both phases: which one is current is in t, not loaded yet */
+	__builtin_prefetch(t, 1);
+	__builtin_prefetch(&t->ph[0].seen[prseq / 64], 1);
+	__builtin_prefetch(&t->ph[1].seen[prseq / 64], 1);
+}
+
+void
+pdmv2_kri_track_no_key(struct pdmv2_kri_tracker *t, struct pdmv2_metrics *m,
+		       struct pdmv2_kri_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	memset(m, 0, sizeof(*m));
+	res->status = PDMV2_ERR_NO_KEY;
+	t->totals.no_key++;
+}
+
 bool
 pdmv2_kri_known(const struct pdmv2_kri_tracker *t)
 {

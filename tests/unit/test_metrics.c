@@ -186,6 +186,7 @@ static void
 test_gptr_advance_coverage_rate_reset_and_wrap(void **state)
 {
 	struct pdmv2_gptr_table *t;
+	struct pdmv2_gptr_sender *ga, *gl;
 	struct pdmv2_gptr_stats s;
 	uint8_t a[16], ll[16], mc[16];
 
@@ -195,9 +196,13 @@ test_gptr_advance_coverage_rate_reset_and_wrap(void **state)
 	inet_pton(AF_INET6, "ff02::1", mc);
 	pdmv2_gptr_table_new(&t);
 	/* 10, 20, 30 over 2 s in two flows: advance 20, 3 of 21 seen */
-	pdmv2_gptr_add(t, a, 10, 0, 1);
-	pdmv2_gptr_add(t, a, 20, 1000000000, 2);
-	pdmv2_gptr_add(t, a, 30, 2000000000, 1);
+	ga = pdmv2_gptr_sender_get(t, a);
+	assert_ptr_equal(pdmv2_gptr_sender_get(t, a), ga);	/* found again */
+	pdmv2_gptr_sender_add_flow(ga);
+	pdmv2_gptr_sender_add(ga, 10, 0);
+	pdmv2_gptr_sender_add_flow(ga);
+	pdmv2_gptr_sender_add(ga, 20, 1000000000);
+	pdmv2_gptr_sender_add(ga, 30, 2000000000);
 	pdmv2_gptr_get(t, 0, &s);
 	assert_int_equal(s.advance, 20);
 	assert_int_equal(s.flows, 2);
@@ -205,16 +210,18 @@ test_gptr_advance_coverage_rate_reset_and_wrap(void **state)
 	assert_true(fabs(s.rate_pps - 10.0) < 1e-12);
 	assert_int_equal(s.addr_type, PDMV2_ADDR_GLOBAL);
 	/* restart: back to 1 -> a reset, new segment */
-	pdmv2_gptr_add(t, a, 1, 3000000000, 1);
-	pdmv2_gptr_add(t, a, 5, 4000000000, 1);
+	pdmv2_gptr_sender_add(ga, 1, 3000000000);
+	pdmv2_gptr_sender_add(ga, 5, 4000000000);
 	pdmv2_gptr_get(t, 0, &s);
 	assert_int_equal(s.resets, 1);
 	assert_int_equal(s.advance, 20 + 4);
 	assert_true(fabs(s.coverage - 5.0 / (24.0 + 2.0)) < 1e-15);
 	/* wrap: 0xFFFFFFF0 -> 5 is forward by 21, not a reset */
-	pdmv2_gptr_add(t, ll, 0xFFFFFFF0u, 0, 1);
-	pdmv2_gptr_add(t, ll, 5, 1, 1);
+	gl = pdmv2_gptr_sender_get(t, ll);
+	pdmv2_gptr_sender_add(gl, 0xFFFFFFF0u, 0);
+	pdmv2_gptr_sender_add(gl, 5, 1);
 	pdmv2_gptr_get(t, 1, &s);
+	assert_int_equal(pdmv2_gptr_count(t), 2);
 	assert_int_equal(s.resets, 0);
 	assert_int_equal(s.wraps, 1);
 	assert_int_equal(s.advance, 21);

@@ -80,6 +80,8 @@ enum pdmv2_err pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
 				struct pdmv2_cipher **out);
 void pdmv2_cipher_free(struct pdmv2_cipher *c);	/* wipes key material */
 enum pdmv2_aead pdmv2_cipher_aead(const struct pdmv2_cipher *c);
+/* A hint: starts loading c, for callers working through batches. */
+void pdmv2_cipher_prefetch(const struct pdmv2_cipher *c);
 
 /*
  * 5.3: seal the metrics of opt into an encrypted option.  opt supplies

@@ -13,6 +13,7 @@
 #ifndef PDMV2_DECRYPT_H
 #define PDMV2_DECRYPT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "pdmv2/error.h"
@@ -44,6 +45,14 @@ enum pdmv2_err pdmv2_decryptor_open(struct pdmv2_decryptor *d,
 
 const struct pdmv2_kri_tracker *
 pdmv2_decryptor_tracker(const struct pdmv2_decryptor *d);
+/* A hint, no effect on results: starts loading the state that opening
+ * opt will read (tracker, PRSEQ record, keyed ciphers), so a caller
+ * working through a batch of packets overlaps their cache misses. */
+void pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
+			      const struct pdmv2_option *opt);
+/* Whether the key log had any candidate for this direction: without
+ * one, every open answers NO_KEY. */
+bool pdmv2_decryptor_has_keys(const struct pdmv2_decryptor *d);
 
 /* The key source that won, or NULL before the first successful open. */
 const struct pdmv2_keysrc *

@@ -43,7 +43,7 @@ struct pdmv2_gptr_stats {
 	uint64_t advance;
 	uint64_t resets;
 	uint64_t wraps;
-	uint64_t flows;		/* distinct flow ids seen from this sender */
+	uint64_t flows;		/* flows announced with _add_flow */
 	int64_t first_ts_ns, last_ts_ns;
 	double coverage;
 	double rate_pps;
@@ -54,10 +54,18 @@ struct pdmv2_gptr_table;
 enum pdmv2_err pdmv2_gptr_table_new(struct pdmv2_gptr_table **out);
 void pdmv2_gptr_table_free(struct pdmv2_gptr_table *t);
 
-/* One observed Global Pointer value from sender in flow flow_id. */
-enum pdmv2_err pdmv2_gptr_add(struct pdmv2_gptr_table *t,
-			      const uint8_t sender[16], uint32_t gp,
-			      int64_t ts_ns, uint64_t flow_id);
+/* One sender address's record, found or made.  Callers keep the handle
+ * (per flow direction, say), so the per-packet path is no lookup at all:
+ * the handle stays valid until the table is freed. */
+struct pdmv2_gptr_sender;
+struct pdmv2_gptr_sender *pdmv2_gptr_sender_get(struct pdmv2_gptr_table *t,
+						const uint8_t sender[16]);
+/* The caller counts each flow once per sender: it knows when a flow
+ * first sends from this address, the table would need a set to tell. */
+void pdmv2_gptr_sender_add_flow(struct pdmv2_gptr_sender *s);
+/* One observed Global Pointer value from the sender. */
+void pdmv2_gptr_sender_add(struct pdmv2_gptr_sender *s, uint32_t gp,
+			   int64_t ts_ns);
 
 /* Senders in the order first seen; stats computed on the call. */
 size_t pdmv2_gptr_count(const struct pdmv2_gptr_table *t);

@@ -70,6 +70,16 @@ void pdmv2_kri_track(struct pdmv2_kri_tracker *t,
 		     int64_t ts_ns, pdmv2_kri_open_fn open, void *ctx,
 		     struct pdmv2_metrics *m, struct pdmv2_kri_result *res);
 
+/* A hint: starts loading what tracking opt will read. */
+void pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
+			const struct pdmv2_option *opt);
+
+/* What pdmv2_kri_track gives when no key exists for any kri (every
+ * open would answer NO_KEY), without trying the W candidates. */
+void pdmv2_kri_track_no_key(struct pdmv2_kri_tracker *t,
+			    struct pdmv2_metrics *m,
+			    struct pdmv2_kri_result *res);
+
 /* State and findings so far. */
 bool pdmv2_kri_known(const struct pdmv2_kri_tracker *t);
 uint32_t pdmv2_kri_current(const struct pdmv2_kri_tracker *t);
