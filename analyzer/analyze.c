@@ -52,6 +52,7 @@ analysis_free(struct analysis *a)
 	g_hash_table_destroy(a->flows);
 	g_ptr_array_free(a->flow_order, TRUE);
 	g_ptr_array_free(a->graveyard, TRUE);
+	epoch_spill_close(&a->epoch_spill);
 	pdmv2_gptr_table_free(a->gptr);
 	pdmv2_keylog_free(a->keylog);
 	g_ptr_array_free(a->keylog_files, TRUE);
@@ -222,6 +223,9 @@ pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
 						&fd->dec) != PDMV2_OK)
 				return;
 			fd->keyless = !pdmv2_decryptor_has_keys(fd->dec);
+			fd->epochs_out.spill = &a->epoch_spill;
+			pdmv2_decryptor_set_retire(fd->dec, epoch_chain_add,
+						   &fd->epochs_out);
 		}
 		if (fd->keyless)	/* what the tracker would say, for less */
 			kr = (struct pdmv2_kri_result){.status = PDMV2_ERR_NO_KEY};

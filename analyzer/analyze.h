@@ -14,6 +14,7 @@
 
 #include <glib.h>
 
+#include "epochs.h"
 #include "pdmv2/gptr.h"
 #include "pdmv2/keylog.h"
 #include "pdmv2/option.h"
@@ -58,6 +59,7 @@ struct analysis {
 	GHashTable *flows;		/* struct flow_key * -> struct flow * */
 	GPtrArray *flow_order;		/* struct flow *, creation order; NULL once streamed */
 	GPtrArray *graveyard;		/* streamed flows, freed by analysis_release */
+	struct epoch_spill epoch_spill;	/* finished Kri epochs of all flows */
 	uint64_t next_flow_id;
 	struct pdmv2_gptr_table *gptr;
 	GPtrArray *inputs;		/* struct input_info * */

@@ -14,6 +14,7 @@
 
 #include <glib.h>
 
+#include "epochs.h"
 #include "pdmv2/decrypt.h"
 #include "pdmv2/dist.h"
 #include "pdmv2/gptr.h"
@@ -45,6 +46,7 @@ struct flow_dir {
 	bool keyless;				/* dec has no key for this side */
 	struct pdmv2_psn psn;			/* header, then its 4 KiB window */
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];	/* sender 5-tuple */
+	struct epoch_chain epochs_out;		/* epochs the tracker retired */
 };
 
 struct flow {

@@ -70,7 +70,7 @@ j_dist(const struct pdmv2_dist *d)
 }
 
 static json_object *
-j_direction(const struct flow_dir *d)
+j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
 {
 	json_object *j = json_object_new_object(), *eps = json_object_new_array();
 	struct pdmv2_kri_totals tot = {0};
@@ -93,9 +93,25 @@ j_direction(const struct flow_dir *d)
 	}
 	if (d->dec) {
 		const struct pdmv2_kri_tracker *t = pdmv2_decryptor_tracker(d->dec);
+		GArray *all = g_array_new(FALSE, FALSE, sizeof(struct pdmv2_kri_epoch));
 
-		for (i = 0; i < pdmv2_kri_epoch_count(t); i++) {
-			const struct pdmv2_kri_epoch *e = pdmv2_kri_epoch_at(t, i);
+		/* the retired (older) ones from the file, then the tracker's */
+		if (!epoch_chain_read(&d->epochs_out, all)) {
+			/* the summary may be out already: say it here too */
+			fprintf(stderr, "pdmv2-analyze: flow %llu: %llu finished Kri "
+				"epochs could not be read back from the temporary "
+				"file\n", (unsigned long long)flow_id,
+				(unsigned long long)d->epochs_out.count);
+			analysis_warn(a, "flow %llu: %llu finished Kri epochs could not "
+				      "be read back from the temporary file",
+				      (unsigned long long)flow_id,
+				      (unsigned long long)d->epochs_out.count);
+		}
+		for (i = 0; i < pdmv2_kri_epoch_count(t); i++)
+			g_array_append_val(all, *pdmv2_kri_epoch_at(t, i));
+		for (i = 0; i < all->len; i++) {
+			const struct pdmv2_kri_epoch *e =
+				&g_array_index(all, struct pdmv2_kri_epoch, i);
 			json_object *x = json_object_new_object();
 
 			json_object_object_add(x, "kri", j_u64(e->kri));
@@ -108,6 +124,7 @@ j_direction(const struct flow_dir *d)
 			json_object_object_add(x, "late", j_u64(e->late));
 			json_object_array_add(eps, x);
 		}
+		g_array_free(all, TRUE);
 		pdmv2_kri_totals(t, &tot);
 	}
 	json_object_object_add(j, "kri_epochs", eps);
@@ -126,7 +143,7 @@ j_endpoint(const uint8_t a[16], uint16_t port)
 }
 
 static json_object *
-j_flow(const struct flow *f)
+j_flow(struct analysis *a, const struct flow *f)
 {
 	json_object *j = json_object_new_object(), *v, *dirs, *m;
 	int i;
@@ -157,8 +174,8 @@ j_flow(const struct flow *f)
 	json_object_object_add(j, "pdm_versions", v);
 	json_object_object_add(j, "encrypted", json_object_new_boolean(f->encrypted));
 	dirs = json_object_new_object();
-	json_object_object_add(dirs, "c2s", j_direction(&f->dir[DIR_C2S]));
-	json_object_object_add(dirs, "s2c", j_direction(&f->dir[DIR_S2C]));
+	json_object_object_add(dirs, "c2s", j_direction(a, f->id, &f->dir[DIR_C2S]));
+	json_object_object_add(dirs, "s2c", j_direction(a, f->id, &f->dir[DIR_S2C]));
 	json_object_object_add(j, "directions", dirs);
 	m = json_object_new_object();
 	for (i = 0; i < MET_COUNT; i++)
@@ -201,6 +218,12 @@ j_summary(struct analysis *a)
 {
 	json_object *root = json_object_new_object(), *o, *arr;
 	size_t i;
+
+	if (a->epoch_spill.failed && !a->epoch_spill.warned) {
+		a->epoch_spill.warned = true;
+		analysis_warn(a, "no temporary file for finished Kri epochs (TMPDIR?): "
+			      "they are kept in memory");
+	}
 
 	json_object_object_add(root, "schema", json_object_new_string(REPORT_SCHEMA));
 	o = json_object_new_object();
@@ -307,7 +330,7 @@ analysis_report(struct analysis *a)
 		const struct flow *f = g_ptr_array_index(a->flow_order, i);
 
 		if (f && !f->streamed)
-			json_object_array_add(flows, j_flow(f));
+			json_object_array_add(flows, j_flow(a, f));
 	}
 	/* flows after pdm, as in INTERFACES.md */
 	json_object_object_add(root, "flows", flows);
@@ -317,7 +340,7 @@ analysis_report(struct analysis *a)
 void
 report_stream_flow(struct analysis *a, const struct flow *f)
 {
-	json_object *j = j_flow(f);
+	json_object *j = j_flow(a, f);
 
 	fprintf(a->cfg.jsonl_out, "%s\n", json_object_to_json_string_ext(j,
 		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -378,7 +401,7 @@ report_write(struct analysis *a, FILE *out, bool pretty)
 
 		if (!f || f->streamed)
 			continue;
-		j = j_flow(f);
+		j = j_flow(a, f);
 		fputs(n++ ? "," : "", out);
 		if (pretty) {
 			fputs("\n    ", out);

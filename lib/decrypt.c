@@ -212,6 +212,13 @@ pdmv2_decryptor_has_keys(const struct pdmv2_decryptor *d)
 	return d->ncand > 0;
 }
 
+void
+pdmv2_decryptor_set_retire(struct pdmv2_decryptor *d, pdmv2_kri_retire_fn fn,
+			   void *ctx)
+{
+	pdmv2_kri_set_retire(d->tracker, fn, ctx);
+}
+
 const struct pdmv2_kri_tracker *
 pdmv2_decryptor_tracker(const struct pdmv2_decryptor *d)
 {

@@ -38,6 +38,9 @@ struct pdmv2_kri_tracker {
 	uint32_t cur;
 	GArray *epochs;		/* struct pdmv2_kri_epoch, sorted by kri */
 	struct pdmv2_kri_totals totals;
+	pdmv2_kri_retire_fn retire;	/* NULL: every epoch stays here */
+	void *retire_ctx;
+	uint64_t retired;
 	struct prseq_phase ph[2];	/* [0] current phase, [1] previous */
 };
 
@@ -153,6 +156,42 @@ epoch_for(struct pdmv2_kri_tracker *t, uint32_t kri, uint64_t frame, int64_t ts)
 	e.first_ts_ns = ts;
 	g_array_insert_val(t->epochs, i, e);
 	return &g_array_index(t->epochs, struct pdmv2_kri_epoch, i);
+}
+
+void
+pdmv2_kri_set_retire(struct pdmv2_kri_tracker *t, pdmv2_kri_retire_fn fn,
+		     void *ctx)
+{
+	t->retire = fn;
+	t->retire_ctx = ctx;
+}
+
+/* Epochs below cur - 1 are final: 5.4 never opens with an older kri
+ * than cur - 1 (the late step), and cur never goes back.  Hand them to
+ * the owner, oldest first, so memory follows the open phases, not the
+ * number of rotations a long capture holds.  A refusal (the owner could
+ * not store it) keeps that epoch and every later one here. */
+static void
+retire_old(struct pdmv2_kri_tracker *t)
+{
+	guint n = 0;
+
+	while (t->retire && n < t->epochs->len) {
+		const struct pdmv2_kri_epoch *e =
+			&g_array_index(t->epochs, struct pdmv2_kri_epoch, n);
+
+		if ((uint64_t)e->kri + 1 >= t->cur)
+			break;
+		if (!t->retire(t->retire_ctx, e)) {
+			t->retire = NULL;
+			break;
+		}
+		n++;
+	}
+	if (n) {
+		g_array_remove_range(t->epochs, 0, n);
+		t->retired += n;
+	}
 }
 
 static void
@@ -275,6 +314,7 @@ pdmv2_kri_track(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
 	} else if (res->kri > t->cur) {
 		res->rotated = true;
 		t->cur = res->kri;
+		retire_old(t);
 	}
 	check_prseq(t, opt, res);
 
@@ -329,6 +369,12 @@ uint32_t
 pdmv2_kri_current(const struct pdmv2_kri_tracker *t)
 {
 	return t->cur;
+}
+
+uint64_t
+pdmv2_kri_epochs_retired(const struct pdmv2_kri_tracker *t)
+{
+	return t->retired;
 }
 
 size_t

@@ -100,6 +100,62 @@ test_plain_rotation_builds_one_epoch_per_kri(void **state)
 	pdmv2_kri_tracker_free(r.t);
 }
 
+struct sink {
+	uint32_t kri[8];
+	unsigned n, refuse_after;	/* refuse_after 0: never */
+};
+
+static bool
+sink_take(void *ctx, const struct pdmv2_kri_epoch *e)
+{
+	struct sink *k = ctx;
+
+	if (k->refuse_after && k->n == k->refuse_after)
+		return false;
+	assert_true(k->n < 8);
+	k->kri[k->n++] = e->kri;
+	return true;
+}
+
+static void
+test_final_epochs_are_retired_oldest_first(void **state)
+{
+	struct sink k = {{0}, 0, 0};
+	struct run r;
+	uint32_t kri;
+
+	(void)state;
+	run_init(&r, 16);
+	pdmv2_kri_set_retire(r.t, sink_take, &k);
+	for (kri = 0; kri < 6; kri++) {
+		assert_int_equal(feed(&r, kri, false).status, PDMV2_OK);
+		assert_int_equal(feed(&r, kri, false).status, PDMV2_OK);
+	}
+	/* at kri 5, kri 4 may still get a late packet: 0..3 are final */
+	assert_int_equal(k.n, 4);
+	for (kri = 0; kri < 4; kri++)
+		assert_int_equal(k.kri[kri], kri);
+	assert_int_equal(pdmv2_kri_epochs_retired(r.t), 4);
+	assert_int_equal(pdmv2_kri_epoch_count(r.t), 2);
+	assert_int_equal(pdmv2_kri_epoch_at(r.t, 0)->kri, 4);
+	/* the late packet of kri 4 still lands in its epoch */
+	assert_true(feed(&r, 4, false).late);
+	assert_int_equal(pdmv2_kri_epoch_at(r.t, 0)->packets, 3);
+	pdmv2_kri_tracker_free(r.t);
+
+	/* a refusal keeps that epoch and every later one in the tracker */
+	memset(&k, 0, sizeof(k));
+	k.refuse_after = 2;
+	run_init(&r, 16);
+	pdmv2_kri_set_retire(r.t, sink_take, &k);
+	for (kri = 0; kri < 8; kri++)
+		assert_int_equal(feed(&r, kri, false).status, PDMV2_OK);
+	assert_int_equal(k.n, 2);
+	assert_int_equal(pdmv2_kri_epoch_count(r.t), 6);
+	assert_int_equal(pdmv2_kri_epoch_at(r.t, 0)->kri, 2);
+	pdmv2_kri_tracker_free(r.t);
+}
+
 static void
 test_first_packets_of_a_new_phase_lost(void **state)
 {
@@ -451,6 +507,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_rotation_builds_one_epoch_per_kri),
+		cmocka_unit_test(test_final_epochs_are_retired_oldest_first),
 		cmocka_unit_test(test_first_packets_of_a_new_phase_lost),
 		cmocka_unit_test(test_late_packet_of_previous_phase_does_not_move_state_back),
 		cmocka_unit_test(test_capture_starting_at_kri_5),

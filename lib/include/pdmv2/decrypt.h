@@ -45,6 +45,9 @@ enum pdmv2_err pdmv2_decryptor_open(struct pdmv2_decryptor *d,
 
 const struct pdmv2_kri_tracker *
 pdmv2_decryptor_tracker(const struct pdmv2_decryptor *d);
+/* pdmv2_kri_set_retire on the direction's tracker. */
+void pdmv2_decryptor_set_retire(struct pdmv2_decryptor *d,
+				pdmv2_kri_retire_fn fn, void *ctx);
 /* A hint, no effect on results: starts loading the state that opening
  * opt will read (tracker, PRSEQ record, keyed ciphers), so a caller
  * working through a batch of packets overlaps their cache misses. */

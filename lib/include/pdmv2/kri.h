@@ -80,7 +80,18 @@ void pdmv2_kri_track_no_key(struct pdmv2_kri_tracker *t,
 			    struct pdmv2_metrics *m,
 			    struct pdmv2_kri_result *res);
 
-/* State and findings so far. */
+/* Epochs that can no longer change (kri below current - 1) are given
+ * to fn, oldest first, and dropped from the tracker, so its memory does
+ * not grow with the number of rotations.  fn returns false when it could
+ * not keep the epoch: the tracker then keeps it and all later ones.
+ * Without a retire function (the default) every epoch stays. */
+typedef bool (*pdmv2_kri_retire_fn)(void *ctx,
+				    const struct pdmv2_kri_epoch *e);
+void pdmv2_kri_set_retire(struct pdmv2_kri_tracker *t,
+			  pdmv2_kri_retire_fn fn, void *ctx);
+uint64_t pdmv2_kri_epochs_retired(const struct pdmv2_kri_tracker *t);
+
+/* State and findings so far.  The epochs are those not retired. */
 bool pdmv2_kri_known(const struct pdmv2_kri_tracker *t);
 uint32_t pdmv2_kri_current(const struct pdmv2_kri_tracker *t);
 size_t pdmv2_kri_epoch_count(const struct pdmv2_kri_tracker *t);
