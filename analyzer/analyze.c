@@ -154,6 +154,30 @@ dump_frame(struct analysis *a, uint64_t frame, const struct flow *f, int dir,
 	fputs("}\n", out);
 }
 
+_Static_assert(PDMV2_SAMPLES_RING <= 256, "flow.ring_hint is 8 bits");
+
+/* Sketch counts wait for the end of the batch, so the bucket loads of
+ * its frames overlap (pdmv2_dist_note); the exact moments are at once. */
+static void
+count_pending(struct analysis *a)
+{
+	unsigned i;
+
+	for (i = 0; i < a->npending; i++)
+		(void)pdmv2_dist_count(&a->pending[i]);
+	a->npending = 0;
+}
+
+static void
+dist_add(struct analysis *a, struct pdmv2_dist *d, double us)
+{
+	if (a->npending == PENDING_MAX)
+		count_pending(a);
+	pdmv2_dist_note(d, us, &a->pending[a->npending]);
+	if (a->pending[a->npending].d)
+		a->npending++;
+}
+
 static void
 take_samples(struct analysis *a, struct flow *f, int dir,
 	     const struct pdmv2_metrics *m, uint64_t frame,
@@ -164,15 +188,15 @@ take_samples(struct analysis *a, struct flow *f, int dir,
 	if (s->implausible)
 		anomaly(a, AN_IMPLAUSIBLE, frame);
 	if (s->has_rtt)
-		pdmv2_dist_add(&f->dist[MET_RTT], s->rtt_us);
+		dist_add(a, &f->dist[MET_RTT], s->rtt_us);
 	if (s->has_client_delay)
-		pdmv2_dist_add(&f->dist[MET_CLIENT_DELAY], s->client_delay_us);
+		dist_add(a, &f->dist[MET_CLIENT_DELAY], s->client_delay_us);
 	if (s->has_network_rtt)
-		pdmv2_dist_add(&f->dist[MET_NETWORK_RTT], s->network_rtt_us);
+		dist_add(a, &f->dist[MET_NETWORK_RTT], s->network_rtt_us);
 	if (s->has_server_delay)
-		pdmv2_dist_add(&f->dist[MET_SERVER_DELAY], s->server_delay_us);
+		dist_add(a, &f->dist[MET_SERVER_DELAY], s->server_delay_us);
 	if (s->has_server_rtt)
-		pdmv2_dist_add(&f->dist[MET_SERVER_RTT], s->server_rtt_us);
+		dist_add(a, &f->dist[MET_SERVER_RTT], s->server_rtt_us);
 }
 
 /* Opens and accounts one PDM option of a flow's packet, parsed (rc, o)
@@ -275,6 +299,8 @@ pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
 			pdmv2_gptr_sender_add(fd->gsender, o.m.global_pointer, ts);
 		}
 		take_samples(a, f, dir, &o.m, frame, &s);
+		if (dir == DIR_S2C)	/* where the next exchange's slot is */
+			f->ring_hint = (uint8_t)((o.m.psntp + 1u) % PDMV2_SAMPLES_RING);
 	}
 	if (a->cfg.dump_frames)
 		dump_frame(a, frame, f, dir, &o, status, readable, krp,
@@ -286,6 +312,7 @@ stream_if_finished(struct analysis *a, struct flow *f)
 {
 	if (!a->cfg.jsonl || f->streamed || !flow_finished(f))
 		return;
+	count_pending(a);	/* its quantiles must be whole */
 	report_stream_flow(a, f);
 	/* Written out: free it, so memory follows the open flows only.  The
 	 * 5-tuple may be reused by a new connection: a new flow then. */
@@ -300,6 +327,7 @@ stream_if_finished(struct analysis *a, struct flow *f)
 void
 analysis_release(struct analysis *a)
 {
+	count_pending(a);
 	g_ptr_array_set_size(a->graveyard, 0);
 }
 
@@ -341,14 +369,18 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 		return;
 	fd = &fw->f->dir[fw->dir];
 	if (level == 1) {
+		const struct pdmv2_sample_ring_slot *ring = fw->f->samples.ring;
+
 		if (fd->dec)
 			__builtin_prefetch(fd->dec, 1);
 		for (m = 0; m < MET_COUNT; m++)
 			__builtin_prefetch(&fw->f->dist[m], 1);
-	} else if (fd->dec && !fd->keyless &&
-		   fw->opt.variant == PDMV2_VARIANT_ENCRYPTED) {
-		pdmv2_decryptor_prefetch(fd->dec, &fw->opt);
+		/* the slot a server packet writes and a client packet reads */
+		__builtin_prefetch(&ring[fw->f->ring_hint], 1);
+		return;
 	}
+	if (fd->dec && !fd->keyless && fw->opt.variant == PDMV2_VARIANT_ENCRYPTED)
+		pdmv2_decryptor_prefetch(fd->dec, &fw->opt, level - 1);
 }
 
 void

@@ -15,12 +15,14 @@
 #include <glib.h>
 
 #include "epochs.h"
+#include "pdmv2/dist.h"
 #include "pdmv2/gptr.h"
 #include "pdmv2/keylog.h"
 #include "pdmv2/option.h"
 #include "pdmv2/walk.h"
 
-#define ANOMALY_FRAMES_MAX 20	/* frame numbers listed per anomaly kind */
+#define ANOMALY_FRAMES_MAX 20
+#define PENDING_MAX 64		/* >= 3 samples per frame of a batch */	/* frame numbers listed per anomaly kind */
 
 enum anomaly {
 	AN_MALFORMED, AN_TRUNCATED, AN_RESERVED, AN_VERSION, AN_AUTH_FAILED,
@@ -60,6 +62,8 @@ struct analysis {
 	GPtrArray *flow_order;		/* struct flow *, creation order; NULL once streamed */
 	GPtrArray *graveyard;		/* streamed flows, freed by analysis_release */
 	struct epoch_spill epoch_spill;	/* finished Kri epochs of all flows */
+	struct pdmv2_dist_pending pending[PENDING_MAX];	/* sketch counts to do */
+	unsigned npending;
 	uint64_t next_flow_id;
 	struct pdmv2_gptr_table *gptr;
 	GPtrArray *inputs;		/* struct input_info * */
@@ -89,7 +93,7 @@ void analysis_frame(struct analysis *a, struct input_info *in, int dlt,
 /*
  * The same in halves, for batches: _begin numbers the frame, walks its
  * headers, parses its option and finds (or makes) its flow, starting the
- * loads of the flow state the frame will need; _warm (level 1, then 2)
+ * loads of the flow state the frame will need; _warm (levels 1, 2, 3)
  * starts the next levels of loads (decryption state) once those have
  * landed; _end does the accounting.  _begin on frames 1..n, then _warm on
  * each, then
@@ -112,7 +116,7 @@ void analysis_frame_begin(struct analysis *a, int dlt, int64_t ts_ns,
 			  const uint8_t *data, size_t caplen,
 			  struct frame_work *fw);
 void analysis_frame_warm(struct analysis *a, const struct frame_work *fw,
-			 int level);	/* 1, then 2 */
+			 int level);	/* 1, 2, then 3 */
 void analysis_frame_end(struct analysis *a, struct input_info *in,
 			struct frame_work *fw);
 void analysis_release(struct analysis *a);

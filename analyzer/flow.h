@@ -54,6 +54,7 @@ struct flow {
 	int64_t last_ts;
 	guint order;			/* index in analysis->flow_order */
 	bool client_is_a;		/* the client is key.a (see flow_key_make) */
+	uint8_t ring_hint;		/* samples.ring slot the next packet uses */
 	bool has_pdm, has_v2, encrypted, rst, streamed;
 	struct pdmv2_dist dist[MET_COUNT];
 	struct pdmv2_sample_state samples;

@@ -32,6 +32,8 @@ run_batch(struct analysis *a, struct input_info *in, struct frame_work *b,
 	for (i = 0; i < n; i++)
 		analysis_frame_warm(a, &b[i], 2);
 	for (i = 0; i < n; i++)
+		analysis_frame_warm(a, &b[i], 3);
+	for (i = 0; i < n; i++)
 		analysis_frame_end(a, in, &b[i]);
 	analysis_release(a);
 }

@@ -266,9 +266,8 @@ pdmv2_cipher_free(struct pdmv2_cipher *c)
 void
 pdmv2_cipher_prefetch(const struct pdmv2_cipher *c)
 {
-	/* c only: its contexts are behind pointers in c, and OpenSSL's
-	 * are opaque */
-	__builtin_prefetch(c);
+	/* c is loaded: its OpenSSL context (opaque beyond this) */
+	__builtin_prefetch(c->open);
 }
 
 enum pdmv2_aead

@@ -196,14 +196,21 @@ pdmv2_decryptor_open(struct pdmv2_decryptor *d, const struct pdmv2_option *opt,
 
 void
 pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
-			 const struct pdmv2_option *opt)
+			 const struct pdmv2_option *opt, int level)
 {
 	size_t i;
 
-	pdmv2_kri_prefetch(d->tracker, opt);
-	for (i = 0; i < CACHE_SLOTS; i++)
-		if (d->cache[i].cipher && (ssize_t)d->cache[i].cand == d->winner)
-			pdmv2_cipher_prefetch(d->cache[i].cipher);
+	pdmv2_kri_prefetch(d->tracker, opt, level);
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		const struct cache_slot *s = &d->cache[i];
+
+		if (!s->cipher || (ssize_t)s->cand != d->winner)
+			continue;
+		if (level == 1)
+			__builtin_prefetch(s->cipher);
+		else
+			pdmv2_cipher_prefetch(s->cipher);
+	}
 }
 
 bool

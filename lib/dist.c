@@ -92,14 +92,14 @@ ensure_bucket(struct pdmv2_dist *d, int32_t idx)
 	return 1;
 }
 
-int
-pdmv2_dist_add(struct pdmv2_dist *d, double us)
+void
+pdmv2_dist_note(struct pdmv2_dist *d, double us, struct pdmv2_dist_pending *p)
 {
 	double delta;
-	int32_t idx;
 
+	p->d = NULL;
 	if (isnan(us))
-		return 1;
+		return;
 	/* Welford: exact-to-rounding mean and variance in one pass. */
 	d->count++;
 	if (d->count == 1 || us < d->min)
@@ -112,13 +112,35 @@ pdmv2_dist_add(struct pdmv2_dist *d, double us)
 
 	if (!(us > 0)) {
 		d->zeros++;
-		return 1;
+		return;
 	}
-	idx = bucket_of(us);
-	if (!ensure_bucket(d, idx))
+	p->d = d;
+	p->idx = bucket_of(us);
+	if (d->nbuckets && p->idx >= d->lo &&
+	    p->idx < d->lo + (int32_t)d->nbuckets)
+		__builtin_prefetch(&d->buckets[p->idx - d->lo], 1);
+}
+
+int
+pdmv2_dist_count(const struct pdmv2_dist_pending *p)
+{
+	struct pdmv2_dist *d = p->d;
+
+	if (!d)
+		return 1;
+	if (!ensure_bucket(d, p->idx))
 		return 0;
-	d->buckets[idx - d->lo]++;
+	d->buckets[p->idx - d->lo]++;
 	return 1;
+}
+
+int
+pdmv2_dist_add(struct pdmv2_dist *d, double us)
+{
+	struct pdmv2_dist_pending p;
+
+	pdmv2_dist_note(d, us, &p);
+	return pdmv2_dist_count(&p);
 }
 
 double

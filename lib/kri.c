@@ -23,21 +23,25 @@
 
 #define PRSEQ_SLOTS (PDMV2_PRSEQ_MAX + 1)
 
+/* The header (one cache line) before the bitmap: a packet reads the
+ * header, one bitmap word and the log's tail. */
 struct prseq_phase {
 	bool valid;
 	uint32_t kri;
-	uint64_t seen[PRSEQ_SLOTS / 64];
 	uint32_t *log;		/* PRSEQ << 16 | fingerprint, until a repeat */
 	uint32_t nlog, caplog;
 	uint16_t *fp;		/* by PRSEQ, built at the first repeat */
+	uint64_t seen[PRSEQ_SLOTS / 64];
 };
 
 struct pdmv2_kri_tracker {
-	unsigned window;
-	bool known;
+	/* per packet */
 	uint32_t cur;
+	bool known;
+	unsigned window;
 	GArray *epochs;		/* struct pdmv2_kri_epoch, sorted by kri */
 	struct pdmv2_kri_totals totals;
+	/* per rotation */
 	pdmv2_kri_retire_fn retire;	/* NULL: every epoch stays here */
 	void *retire_ctx;
 	uint64_t retired;
@@ -339,14 +343,27 @@ pdmv2_kri_track(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
 
 void
 pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
-		   const struct pdmv2_option *opt)
+		   const struct pdmv2_option *opt, int level)
 {
 	uint32_t prseq = opt->random & PDMV2_PRSEQ_MAX;
+	int i;
 
-	/* both phases: which one is current is in t, not loaded yet */
-	__builtin_prefetch(t, 1);
-	__builtin_prefetch(&t->ph[0].seen[prseq / 64], 1);
-	__builtin_prefetch(&t->ph[1].seen[prseq / 64], 1);
+	if (level == 1) {
+		/* addresses inside t only: t itself need not be loaded yet;
+		 * both phases, since which one is current is in t */
+		__builtin_prefetch(t, 1);
+		for (i = 0; i < 2; i++) {
+			__builtin_prefetch(&t->ph[i], 1);
+			__builtin_prefetch(&t->ph[i].seen[prseq / 64], 1);
+		}
+		return;
+	}
+	/* level 2: t has landed; what its pointers lead to */
+	if (t->epochs->len)
+		__builtin_prefetch(&g_array_index(t->epochs, struct pdmv2_kri_epoch,
+						  t->epochs->len - 1), 1);
+	if (t->ph[0].log && t->ph[0].nlog < t->ph[0].caplog)
+		__builtin_prefetch(&t->ph[0].log[t->ph[0].nlog], 1);
 }
 
 void

@@ -80,7 +80,8 @@ enum pdmv2_err pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
 				struct pdmv2_cipher **out);
 void pdmv2_cipher_free(struct pdmv2_cipher *c);	/* wipes key material */
 enum pdmv2_aead pdmv2_cipher_aead(const struct pdmv2_cipher *c);
-/* A hint: starts loading c, for callers working through batches. */
+/* A hint for callers working through batches: with c loaded, starts
+ * loading the context an open will use. */
 void pdmv2_cipher_prefetch(const struct pdmv2_cipher *c);
 
 /*

@@ -70,9 +70,11 @@ void pdmv2_kri_track(struct pdmv2_kri_tracker *t,
 		     int64_t ts_ns, pdmv2_kri_open_fn open, void *ctx,
 		     struct pdmv2_metrics *m, struct pdmv2_kri_result *res);
 
-/* A hint: starts loading what tracking opt will read. */
+/* A hint, no effect on results: starts loading what tracking opt will
+ * read.  Level 1 needs nothing loaded; level 2, called once level 1's
+ * loads have landed, follows the pointers they hold. */
 void pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
-			const struct pdmv2_option *opt);
+			const struct pdmv2_option *opt, int level);
 
 /* What pdmv2_kri_track gives when no key exists for any kri (every
  * open would answer NO_KEY), without trying the W candidates. */
