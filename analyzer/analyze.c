@@ -379,6 +379,8 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 		__builtin_prefetch(&ring[fw->f->ring_hint], 1);
 		return;
 	}
+	if (level == 2 && fd->psn.any)	/* the header landed: the window word */
+		pdmv2_psn_prefetch(&fd->psn);
 	if (fd->dec && !fd->keyless && fw->opt.variant == PDMV2_VARIANT_ENCRYPTED)
 		pdmv2_decryptor_prefetch(fd->dec, &fw->opt, level - 1);
 }

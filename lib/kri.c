@@ -40,6 +40,7 @@ struct pdmv2_kri_tracker {
 	bool known;
 	unsigned window;
 	GArray *epochs;		/* struct pdmv2_kri_epoch, sorted by kri */
+	struct pdmv2_kri_epoch *last;	/* in epochs, the one used last; or NULL */
 	struct pdmv2_kri_totals totals;
 	/* per rotation */
 	pdmv2_kri_retire_fn retire;	/* NULL: every epoch stays here */
@@ -144,13 +145,16 @@ epoch_for(struct pdmv2_kri_tracker *t, uint32_t kri, uint64_t frame, int64_t ts)
 	struct pdmv2_kri_epoch e = {0};
 	guint i;
 
-	/* Epochs are few and the wanted one is nearly always the last. */
+	/* Epochs are few and the wanted one is nearly always the last used:
+	 * t->last, in the tracker's first line, saves reading the array. */
+	if (t->last && t->last->kri == kri)
+		return t->last;
 	for (i = t->epochs->len; i > 0; i--) {
 		struct pdmv2_kri_epoch *x =
 			&g_array_index(t->epochs, struct pdmv2_kri_epoch, i - 1);
 
 		if (x->kri == kri)
-			return x;
+			return t->last = x;
 		if (x->kri < kri)
 			break;
 	}
@@ -158,8 +162,8 @@ epoch_for(struct pdmv2_kri_tracker *t, uint32_t kri, uint64_t frame, int64_t ts)
 	e.phase = kri & 1u;
 	e.first_frame = frame;
 	e.first_ts_ns = ts;
-	g_array_insert_val(t->epochs, i, e);
-	return &g_array_index(t->epochs, struct pdmv2_kri_epoch, i);
+	g_array_insert_val(t->epochs, i, e);	/* may move them all */
+	return t->last = &g_array_index(t->epochs, struct pdmv2_kri_epoch, i);
 }
 
 void
@@ -194,6 +198,7 @@ retire_old(struct pdmv2_kri_tracker *t)
 	}
 	if (n) {
 		g_array_remove_range(t->epochs, 0, n);
+		t->last = NULL;
 		t->retired += n;
 	}
 }
@@ -359,9 +364,8 @@ pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
 		return;
 	}
 	/* level 2: t has landed; what its pointers lead to */
-	if (t->epochs->len)
-		__builtin_prefetch(&g_array_index(t->epochs, struct pdmv2_kri_epoch,
-						  t->epochs->len - 1), 1);
+	if (t->last)
+		__builtin_prefetch(t->last, 1);
 	if (t->ph[0].log && t->ph[0].nlog < t->ph[0].caplog)
 		__builtin_prefetch(&t->ph[0].log[t->ph[0].nlog], 1);
 }
