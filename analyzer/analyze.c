@@ -101,18 +101,15 @@ anomaly(struct analysis *a, enum anomaly kind, uint64_t frame)
 }
 
 static struct flow *
-flow_lookup(struct analysis *a, const struct pdmv2_walk *w, int64_t ts,
-	    bool create, int *dir)
+flow_find(struct analysis *a, const struct flow_key *k, bool src_is_a,
+	  const struct pdmv2_walk *w, int64_t ts, bool create, int *dir)
 {
-	struct flow_key k;
-	struct flow *f;
-	bool src_is_a = flow_key_make(&k, w);
+	struct flow *f = g_hash_table_lookup(a->flows, k);
 
-	f = g_hash_table_lookup(a->flows, &k);
 	if (!f) {
 		if (!create)
 			return NULL;
-		f = flow_new(&k, src_is_a, w, ++a->next_flow_id, ts);
+		f = flow_new(k, src_is_a, w, ++a->next_flow_id, ts);
 		/* key == value: GLib then keeps one array, not two */
 		g_hash_table_add(a->flows, f);
 		f->order = a->flow_order->len;
@@ -347,9 +344,18 @@ analysis_frame_begin(struct analysis *a, int dlt, int64_t ts,
 	if (fw->w.n_opts > 0)
 		fw->opt_rc = pdmv2_option_parse(data + fw->off + fw->w.opts[0].opt_off,
 						fw->w.opts[0].opt_avail, &fw->opt);
+	fw->src_is_a = flow_key_make(&fw->key, &fw->w);
+}
+
+void
+analysis_frame_find(struct analysis *a, struct frame_work *fw)
+{
+	if (!fw->ipv6)
+		return;
 	/* Only flows that carry PDM are made; other IPv6 traffic of a known
 	 * flow still counts in its packet totals. */
-	fw->f = flow_lookup(a, &fw->w, ts, fw->w.n_opts > 0, &fw->dir);
+	fw->f = flow_find(a, &fw->key, fw->src_is_a, &fw->w, fw->ts,
+			  fw->w.n_opts > 0, &fw->dir);
 	if (fw->f) {
 		/* what _end will touch first: start the loads now, so a batch
 		 * of frames waits for its cache misses together */
@@ -362,7 +368,6 @@ void
 analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 {
 	const struct flow_dir *fd;
-	int m;
 
 	(void)a;
 	if (!fw->f || fw->w.n_opts == 0 || fw->opt_rc != PDMV2_OK)
@@ -373,8 +378,15 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 
 		if (fd->dec)
 			__builtin_prefetch(fd->dec, 1);
-		for (m = 0; m < MET_COUNT; m++)
-			__builtin_prefetch(&fw->f->dist[m], 1);
+		/* the distributions this side's packets feed */
+		if (fw->dir == DIR_C2S) {
+			__builtin_prefetch(&fw->f->dist[MET_RTT], 1);
+			__builtin_prefetch(&fw->f->dist[MET_CLIENT_DELAY], 1);
+			__builtin_prefetch(&fw->f->dist[MET_NETWORK_RTT], 1);
+		} else {
+			__builtin_prefetch(&fw->f->dist[MET_SERVER_DELAY], 1);
+			__builtin_prefetch(&fw->f->dist[MET_SERVER_RTT], 1);
+		}
 		/* the slot a server packet writes and a client packet reads */
 		__builtin_prefetch(&ring[fw->f->ring_hint], 1);
 		return;
@@ -416,7 +428,8 @@ analysis_frame_end(struct analysis *a, struct input_info *in,
 		anomaly(a, AN_TRUNCATED, fw->frame);
 	}
 	if (f && f->streamed)	/* finished by an earlier frame of the batch */
-		f = flow_lookup(a, w, ts, w->n_opts > 0, &dir);
+		f = flow_find(a, &fw->key, fw->src_is_a, w, ts, w->n_opts > 0,
+			      &dir);
 	if (!f)
 		return;
 	f->dir[dir].packets++;
@@ -443,6 +456,7 @@ analysis_frame(struct analysis *a, struct input_info *in, int dlt, int64_t ts,
 
 	(void)wirelen;
 	analysis_frame_begin(a, dlt, ts, data, caplen, &fw);
+	analysis_frame_find(a, &fw);
 	analysis_frame_end(a, in, &fw);
 	analysis_release(a);
 }

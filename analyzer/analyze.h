@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "epochs.h"
+#include "flow.h"
 #include "pdmv2/dist.h"
 #include "pdmv2/gptr.h"
 #include "pdmv2/keylog.h"
@@ -91,15 +92,17 @@ void analysis_frame(struct analysis *a, struct input_info *in, int dlt,
 		    size_t wirelen);
 
 /*
- * The same in halves, for batches: _begin numbers the frame, walks its
- * headers, parses its option and finds (or makes) its flow, starting the
- * loads of the flow state the frame will need; _warm (levels 1, 2, 3)
- * starts the next levels of loads (decryption state) once those have
- * landed; _end does the accounting.  _begin on frames 1..n, then _warm on
- * each, then
- * _end on each in order gives exactly what analysis_frame on each would,
- * while the cache misses of n frames overlap.  data must stay valid
- * until _end; analysis_release after the batch frees flows it streamed.
+ * The same in steps, for batches: _begin numbers the frame, walks its
+ * headers, parses its option and makes its flow key; _find finds (or
+ * makes) the flow and starts loading the state the frame will need;
+ * _warm (levels 1, 2, 3, optional) starts the next levels of loads once
+ * the previous ones have landed; _end does the accounting.  _begin on
+ * frames 1..n, then _find on each, _warm on each, then _end on each in
+ * order gives exactly what analysis_frame on each would, while the cache
+ * misses of n frames overlap (and n lookups run back to back, which the
+ * CPU overlaps too).  _begin copies what it needs from data;
+ * analysis_release after the batch does the sketch counts it deferred
+ * and frees the flows it streamed.
  */
 struct frame_work {
 	uint64_t frame;
@@ -109,12 +112,15 @@ struct frame_work {
 	struct pdmv2_walk w;
 	enum pdmv2_err opt_rc;
 	struct pdmv2_option opt;
+	struct flow_key key;
+	bool src_is_a;
 	struct flow *f;
 	int dir;
 };
 void analysis_frame_begin(struct analysis *a, int dlt, int64_t ts_ns,
 			  const uint8_t *data, size_t caplen,
 			  struct frame_work *fw);
+void analysis_frame_find(struct analysis *a, struct frame_work *fw);
 void analysis_frame_warm(struct analysis *a, const struct frame_work *fw,
 			 int level);	/* 1, 2, then 3 */
 void analysis_frame_end(struct analysis *a, struct input_info *in,

@@ -28,6 +28,8 @@ run_batch(struct analysis *a, struct input_info *in, struct frame_work *b,
 	unsigned i;
 
 	for (i = 0; i < n; i++)
+		analysis_frame_find(a, &b[i]);
+	for (i = 0; i < n; i++)
 		analysis_frame_warm(a, &b[i], 1);
 	for (i = 0; i < n; i++)
 		analysis_frame_warm(a, &b[i], 2);

@@ -158,7 +158,13 @@ pdmv2_delta_us(uint16_t delta, uint8_t scale)
 	 * one division by the exact 1e12 is the only rounding; 2^255 * 65535
 	 * is far inside the double range.
 	 */
-	return ldexp((double)delta, scale) / 1e12;
+	uint64_t bits = (uint64_t)(1023 + scale) << 52;	/* 2^scale, exactly */
+	double pow2;
+
+	/* the multiply is as exact as ldexp (a power of two), without the
+	 * libm call that showed in profiles */
+	memcpy(&pow2, &bits, sizeof(pow2));
+	return (double)delta * pow2 / 1e12;
 }
 
 bool
