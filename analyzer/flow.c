@@ -105,8 +105,10 @@ flow_free(gpointer p)
 
 	if (!f)
 		return;
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		pdmv2_decryptor_free(f->dir[i].dec);
+		pdmv2_psn_free(&f->dir[i].psn);
+	}
 	for (i = 0; i < MET_COUNT; i++)
 		pdmv2_dist_free(&f->dist[i]);
 	g_aligned_free(f);

@@ -23,15 +23,16 @@
 
 #define PRSEQ_SLOTS (PDMV2_PRSEQ_MAX + 1)
 
-/* The header (one cache line) before the bitmap: a packet reads the
- * header, one bitmap word and the log's tail. */
+/* A packet reads the header (one cache line), one bitmap word and the
+ * log's tail.  The bitmap is made when the phase is first used, so a
+ * direction that never opens a packet costs no 8 KiB. */
 struct prseq_phase {
 	bool valid;
 	uint32_t kri;
 	uint32_t *log;		/* PRSEQ << 16 | fingerprint, until a repeat */
 	uint32_t nlog, caplog;
 	uint16_t *fp;		/* by PRSEQ, built at the first repeat */
-	uint64_t seen[PRSEQ_SLOTS / 64];
+	uint64_t *seen;		/* PRSEQ_SLOTS bits */
 };
 
 struct pdmv2_kri_tracker {
@@ -73,8 +74,10 @@ pdmv2_kri_tracker_free(struct pdmv2_kri_tracker *t)
 	g_array_free(t->epochs, TRUE);
 	free(t->ph[0].log);
 	free(t->ph[0].fp);
+	g_free(t->ph[0].seen);
 	free(t->ph[1].log);
 	free(t->ph[1].fp);
+	g_free(t->ph[1].seen);
 	free(t);
 }
 
@@ -206,7 +209,10 @@ retire_old(struct pdmv2_kri_tracker *t)
 static void
 phase_reset(struct prseq_phase *p, uint32_t kri)
 {
-	memset(p->seen, 0, sizeof(p->seen));
+	if (p->seen)
+		memset(p->seen, 0, PRSEQ_SLOTS / 8);
+	else
+		p->seen = g_new0(uint64_t, PRSEQ_SLOTS / 64);
 	free(p->fp);
 	p->fp = NULL;
 	p->nlog = 0;		/* the log buffer is kept for reuse */
@@ -354,16 +360,17 @@ pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
 	int i;
 
 	if (level == 1) {
-		/* addresses inside t only: t itself need not be loaded yet;
-		 * both phases, since which one is current is in t */
+		/* addresses inside t only: t itself need not be loaded yet */
 		__builtin_prefetch(t, 1);
-		for (i = 0; i < 2; i++) {
-			__builtin_prefetch(&t->ph[i], 1);
-			__builtin_prefetch(&t->ph[i].seen[prseq / 64], 1);
-		}
+		__builtin_prefetch(&t->ph[0], 1);
+		__builtin_prefetch(&t->ph[1], 1);
 		return;
 	}
-	/* level 2: t has landed; what its pointers lead to */
+	/* level 2: t has landed; what its pointers lead to (both phases:
+	 * which one this packet's is, the open decides) */
+	for (i = 0; i < 2; i++)
+		if (t->ph[i].seen)
+			__builtin_prefetch(&t->ph[i].seen[prseq / 64], 1);
 	if (t->last)
 		__builtin_prefetch(t->last, 1);
 	if (t->ph[0].log && t->ph[0].nlog < t->ph[0].caplog)

@@ -11,6 +11,8 @@
  */
 #include <string.h>
 
+#include <glib.h>
+
 #include "pdmv2/psn.h"
 
 #define EXT_BASE (UINT64_C(1) << 32)
@@ -19,6 +21,13 @@ void
 pdmv2_psn_init(struct pdmv2_psn *p)
 {
 	memset(p, 0, sizeof(*p));
+}
+
+void
+pdmv2_psn_free(struct pdmv2_psn *p)
+{
+	g_free(p->seen);
+	p->seen = NULL;
 }
 
 static bool
@@ -47,6 +56,8 @@ pdmv2_psn_add(struct pdmv2_psn *p, uint16_t psntp, uint64_t *ext_out)
 	int32_t diff;
 
 	if (!p->any) {
+		if (!p->seen)
+			p->seen = g_new0(uint64_t, PDMV2_PSN_WINDOW / 64);
 		p->any = true;
 		p->first = p->last = psntp;
 		p->highest = p->lowest = ext = EXT_BASE + psntp;
@@ -70,7 +81,7 @@ pdmv2_psn_add(struct pdmv2_psn *p, uint16_t psntp, uint64_t *ext_out)
 		/* Slots between the old and new highest leave the window's
 		 * far end: clear them (all of it for a jump >= window). */
 		if (ext - p->highest >= PDMV2_PSN_WINDOW)
-			memset(p->seen, 0, sizeof(p->seen));
+			memset(p->seen, 0, PDMV2_PSN_WINDOW / 8);
 		else
 			for (x = p->highest + 1; x <= ext; x++)
 				seen_set(p, x, false);
@@ -94,7 +105,8 @@ pdmv2_psn_add(struct pdmv2_psn *p, uint16_t psntp, uint64_t *ext_out)
 void
 pdmv2_psn_prefetch(const struct pdmv2_psn *p)
 {
-	__builtin_prefetch(&p->seen[(p->highest + 1) % PDMV2_PSN_WINDOW / 64], 1);
+	if (p->seen)
+		__builtin_prefetch(&p->seen[(p->highest + 1) % PDMV2_PSN_WINDOW / 64], 1);
 }
 
 uint64_t

@@ -35,6 +35,7 @@ test_psn_wrap_is_not_loss(void **state)
 	assert_int_equal(p.first, 65530);
 	assert_int_equal(p.last, 13);
 	assert_int_equal(p.distinct, 20);
+	pdmv2_psn_free(&p);
 }
 
 static void
@@ -56,6 +57,7 @@ test_psn_loss_duplicate_reorder(void **state)
 	assert_int_equal(pdmv2_psn_lost(&p), 3);
 	assert_int_equal(p.duplicates, 1);
 	assert_int_equal(p.reordered, 1);
+	pdmv2_psn_free(&p);
 }
 
 static void
@@ -72,6 +74,7 @@ test_psn_mid_flow_start_with_an_earlier_reordered_psn(void **state)
 	pdmv2_psn_add(&p, 4, NULL);
 	/* 65534 .. 4 spans 7 values, 3 seen */
 	assert_int_equal(pdmv2_psn_lost(&p), 4);
+	pdmv2_psn_free(&p);
 }
 
 static void
@@ -90,6 +93,7 @@ test_psn_far_jump_keeps_memory_fixed_and_counts(void **state)
 	/* a PSN seen 40000 packets ago is "ahead" by the closeness rule */
 	pdmv2_psn_add(&p, (uint16_t)(3 * 150000), NULL);
 	assert_int_equal(p.duplicates, 0);
+	pdmv2_psn_free(&p);
 }
 
 static double

@@ -5,7 +5,7 @@
  * sequence, the value closest to the highest seen so far.  A value can
  * therefore never be more than 32768 below the highest, so a fixed
  * 32768-bit window of "seen" bits makes duplicate detection exact with
- * memory independent of the packet count.
+ * memory independent of the packet count (4 KiB per direction).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -32,10 +32,13 @@ struct pdmv2_psn {
 	uint64_t distinct;
 	uint64_t duplicates;
 	uint64_t reordered;
-	uint64_t seen[PDMV2_PSN_WINDOW / 64];	/* bit (ext % WINDOW) */
+	uint64_t *seen;		/* WINDOW bits, bit (ext % WINDOW); made at
+				 * the first PSN, so a direction whose
+				 * options are never readable costs none */
 };
 
 void pdmv2_psn_init(struct pdmv2_psn *p);
+void pdmv2_psn_free(struct pdmv2_psn *p);	/* the window; keeps counts */
 
 /* Account one PSNTP; returns how it was classified.  *ext (optional)
  * gets its extended value. */
