@@ -93,6 +93,7 @@ echo "ok: stdin, frame numbers across inputs, BPF filter"
 
 # --jsonl: one flow per line, TCP flows as they close, then a summary.
 "$A" -q --jsonl -k "$data/mixed-versions.keylog" "$data/mixed-versions.pcapng" >l.jsonl
+"$A" -q -k "$data/mixed-versions.keylog" -o whole.json "$data/mixed-versions.pcapng"
 python3 - <<'PY' || fail "--jsonl output"
 import json
 lines = [json.loads(l) for l in open("l.jsonl")]
@@ -101,6 +102,10 @@ assert summary["schema"] == "pdmv2-analyze/1" and "flows" not in summary
 assert len(flows) == 6 and all("directions" in f for f in flows)
 tcp = [i for i, f in enumerate(flows) if f["protocol"] == "tcp"]
 assert tcp == [0, 1], tcp      # closed with FIN: streamed before the rest
+# a flow streamed mid-capture says what the whole report says of it
+whole = {f["id"]: f for f in json.load(open("whole.json"))["flows"]}
+for f in flows:
+    assert f == whole[f["id"]], (f["id"], f, whole[f["id"]])
 PY
 echo "ok: --jsonl streams closed TCP flows first"
 
