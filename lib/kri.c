@@ -357,20 +357,19 @@ pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
 		   const struct pdmv2_option *opt, int level)
 {
 	uint32_t prseq = opt->random & PDMV2_PRSEQ_MAX;
-	int i;
 
 	if (level == 1) {
 		/* addresses inside t only: t itself need not be loaded yet */
 		__builtin_prefetch(t, 1);
 		__builtin_prefetch(&t->ph[0], 1);
-		__builtin_prefetch(&t->ph[1], 1);
 		return;
 	}
-	/* level 2: t has landed; what its pointers lead to (both phases:
-	 * which one this packet's is, the open decides) */
-	for (i = 0; i < 2; i++)
-		if (t->ph[i].seen)
-			__builtin_prefetch(&t->ph[i].seen[prseq / 64], 1);
+	/* level 2: t has landed; what its pointers lead to.  The current
+	 * phase only: the previous one is for late packets, and loads are
+	 * what a packet is short of (the prefetches of a batch fill the
+	 * miss queue). */
+	if (t->ph[0].seen)
+		__builtin_prefetch(&t->ph[0].seen[prseq / 64], 1);
 	if (t->last)
 		__builtin_prefetch(t->last, 1);
 	if (t->ph[0].log && t->ph[0].nlog < t->ph[0].caplog)
