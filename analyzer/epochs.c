@@ -13,6 +13,24 @@ struct record {
 	struct pdmv2_kri_epoch e;
 };
 
+/* A temporary file under $TMPDIR (tmpfile() would ignore it), unlinked
+ * at once so nothing is left behind whatever way the program ends. */
+static FILE *
+open_unlinked(void)
+{
+	char *name = NULL;
+	FILE *f = NULL;
+	int fd = g_file_open_tmp("pdmv2-epochs-XXXXXX", &name, NULL);
+
+	if (fd < 0)
+		return NULL;
+	(void)unlink(name);
+	g_free(name);
+	if (!(f = fdopen(fd, "w+b")))
+		close(fd);
+	return f;
+}
+
 void
 epoch_spill_close(struct epoch_spill *s)
 {
@@ -30,7 +48,7 @@ epoch_chain_add(void *ctx, const struct pdmv2_kri_epoch *e)
 
 	if (s->failed)
 		return false;
-	if (!s->file && !(s->file = tmpfile())) {	/* unlinked: gone at exit */
+	if (!s->file && !(s->file = open_unlinked())) {
 		s->failed = true;
 		return false;
 	}

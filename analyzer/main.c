@@ -47,6 +47,8 @@ usage(FILE *f)
 "  pdmv2-analyze --pretty -k samples/data/clean-rotation.keylog \\\n"
 "      samples/data/clean-rotation.pcap\n"
 "\n"
+"Finished Kri epochs wait for the report in a temporary file under $TMPDIR.\n"
+"\n"
 "Exit status: 0 report written (problems are listed under \"warnings\"),\n"
 "1 usage error, 2 no input could be read.\n",
 		PDMV2_KRI_WINDOW_DEFAULT, PDMV2_OPTION_TYPE_DEFAULT,

@@ -109,6 +109,24 @@ for f in flows:
 PY
 echo "ok: --jsonl streams closed TCP flows first"
 
+# Finished Kri epochs go to a temporary file under $TMPDIR; without one
+# they stay in memory, with a warning, and the report is the same.
+"$build/samples/pdmv2-sample" -o rot.pcap -k rot.keylog --udp 2 -n 40 -r 5 --seed 3 >/dev/null
+mkdir -p tmp
+TMPDIR=$PWD/tmp "$A" -q -k rot.keylog -o rot-file.json rot.pcap
+TMPDIR=$PWD/no-such-dir "$A" -q -k rot.keylog -o rot-mem.json rot.pcap
+[ -z "$(ls tmp)" ] || fail "temporary file left behind"
+python3 - <<'PY' || fail "epochs through the temporary file"
+import json
+a, b = json.load(open("rot-file.json")), json.load(open("rot-mem.json"))
+assert a["warnings"] == [], a["warnings"]
+assert any("temporary file" in w for w in b["warnings"]), b["warnings"]
+assert a["flows"] == b["flows"]
+kris = [e["kri"] for e in a["flows"][0]["directions"]["c2s"]["kri_epochs"]]
+assert kris == list(range(len(kris))) and len(kris) >= 6, kris
+PY
+echo "ok: finished Kri epochs through a temporary file, or memory without one"
+
 # Hostile link types and garbage: a capture of unsupported DLT.
 python3 - <<'PY'
 import struct
