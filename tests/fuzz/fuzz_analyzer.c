@@ -2,11 +2,14 @@
  * fuzz_analyzer.c - libFuzzer harness: pdmv2-analyze's per-packet path
  * (link layer, header walk, flow table, option decode, decryption, Kri,
  * PSN, samples, Global Pointer) and the report built from it.  The
- * first byte picks the link type; the rest is cut into frames by a
- * 2-byte length prefix, so flows see several packets.
+ * first byte picks the link type (low 3 bits), batches of frames as the
+ * program runs them (bit 7) and --jsonl streaming (bit 6); the rest is
+ * cut into frames by a 2-byte length prefix, so flows see several
+ * packets.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,19 +28,30 @@ static const char keylog[] =
 	"PDMV2_SECRET * * aes128gcm "
 	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f -\n";
 
+#define BATCH 4
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static FILE *devnull;
 	struct analyze_config cfg = {.option_type = 0x0F, .kri_window = 4};
 	struct input_info in = {0};
+	struct frame_work b[BATCH];
 	struct analysis *a;
 	json_object *rep;
+	unsigned nb = 0, i;
+	bool batched;
 	int dlt;
 	int64_t ts = 1795342500000000000;
 
 	if (size < 1)
 		return 0;
+	if (!devnull && !(devnull = fopen("/dev/null", "w")))
+		return 0;
 	dlt = dlts[data[0] % (sizeof(dlts) / sizeof(dlts[0]))];
+	batched = data[0] & 0x80;
+	cfg.jsonl = data[0] & 0x40;
+	cfg.jsonl_out = devnull;
 	data++;
 	size--;
 	a = analysis_new(&cfg);
@@ -49,14 +63,43 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= 2;
 		if (n > size)
 			n = size;
-		analysis_frame(a, &in, dlt, ts, data, n, n);
+		if (!batched) {
+			analysis_frame(a, &in, dlt, ts, data, n, n);
+		} else {
+			/* as input.c runs them: the frame's bytes are gone
+			 * after _begin */
+			analysis_frame_begin(a, dlt, ts, data, n, &b[nb++]);
+			if (nb == BATCH) {
+				for (i = 0; i < nb; i++)
+					analysis_frame_find(a, &b[i]);
+				for (i = 0; i < nb; i++)
+					analysis_frame_warm(a, &b[i], 1);
+				for (i = 0; i < nb; i++)
+					analysis_frame_warm(a, &b[i], 2);
+				for (i = 0; i < nb; i++)
+					analysis_frame_warm(a, &b[i], 3);
+				for (i = 0; i < nb; i++)
+					analysis_frame_end(a, &in, &b[i]);
+				analysis_release(a);
+				nb = 0;
+			}
+		}
 		ts += 1000000;
 		data += n;
 		size -= n;
 	}
-	rep = analysis_report(a);
-	(void)json_object_to_json_string(rep);
-	json_object_put(rep);
+	for (i = 0; i < nb; i++)
+		analysis_frame_find(a, &b[i]);
+	for (i = 0; i < nb; i++)
+		analysis_frame_end(a, &in, &b[i]);
+	analysis_release(a);
+	if (cfg.jsonl) {
+		analysis_finish_stream(a);
+	} else {
+		rep = analysis_report(a);
+		(void)json_object_to_json_string(rep);
+		json_object_put(rep);
+	}
 	analysis_free(a);
 	return 0;
 }
