@@ -449,6 +449,23 @@ analysis_frame_end(struct analysis *a, struct input_info *in,
 }
 
 void
+analysis_frames_finish(struct analysis *a, struct input_info *in,
+		       struct frame_work *b, unsigned n)
+{
+	unsigned i;
+	int level;
+
+	for (i = 0; i < n; i++)
+		analysis_frame_find(a, &b[i]);
+	for (level = 1; level <= 3; level++)
+		for (i = 0; i < n; i++)
+			analysis_frame_warm(a, &b[i], level);
+	for (i = 0; i < n; i++)
+		analysis_frame_end(a, in, &b[i]);
+	analysis_release(a);
+}
+
+void
 analysis_frame(struct analysis *a, struct input_info *in, int dlt, int64_t ts,
 	       const uint8_t *data, size_t caplen, size_t wirelen)
 {

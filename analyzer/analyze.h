@@ -126,6 +126,10 @@ void analysis_frame_warm(struct analysis *a, const struct frame_work *fw,
 void analysis_frame_end(struct analysis *a, struct input_info *in,
 			struct frame_work *fw);
 void analysis_release(struct analysis *a);
+/* Every step after _begin for frames b[0..n) begun in order, then
+ * analysis_release: how the program runs a batch. */
+void analysis_frames_finish(struct analysis *a, struct input_info *in,
+			    struct frame_work *b, unsigned n);
 
 void analysis_warn(struct analysis *a, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 

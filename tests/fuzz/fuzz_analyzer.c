@@ -39,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct frame_work b[BATCH];
 	struct analysis *a;
 	json_object *rep;
-	unsigned nb = 0, i;
+	unsigned nb = 0;
 	bool batched;
 	int dlt;
 	int64_t ts = 1795342500000000000;
@@ -70,17 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 * after _begin */
 			analysis_frame_begin(a, dlt, ts, data, n, &b[nb++]);
 			if (nb == BATCH) {
-				for (i = 0; i < nb; i++)
-					analysis_frame_find(a, &b[i]);
-				for (i = 0; i < nb; i++)
-					analysis_frame_warm(a, &b[i], 1);
-				for (i = 0; i < nb; i++)
-					analysis_frame_warm(a, &b[i], 2);
-				for (i = 0; i < nb; i++)
-					analysis_frame_warm(a, &b[i], 3);
-				for (i = 0; i < nb; i++)
-					analysis_frame_end(a, &in, &b[i]);
-				analysis_release(a);
+				analysis_frames_finish(a, &in, b, nb);
 				nb = 0;
 			}
 		}
@@ -88,11 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		data += n;
 		size -= n;
 	}
-	for (i = 0; i < nb; i++)
-		analysis_frame_find(a, &b[i]);
-	for (i = 0; i < nb; i++)
-		analysis_frame_end(a, &in, &b[i]);
-	analysis_release(a);
+	analysis_frames_finish(a, &in, b, nb);
 	if (cfg.jsonl) {
 		analysis_finish_stream(a);
 	} else {
