@@ -30,7 +30,8 @@ input_free(gpointer p)
 struct analysis *
 analysis_new(const struct analyze_config *cfg)
 {
-	struct analysis *a = g_new0(struct analysis, 1);
+	/* aligned: the frame counter has a cache line of its own */
+	struct analysis *a = g_aligned_alloc0(1, sizeof(*a), _Alignof(struct analysis));
 
 	a->cfg = *cfg;
 	(void)pdmv2_keylog_new(&a->keylog);
@@ -58,7 +59,7 @@ analysis_free(struct analysis *a)
 	g_ptr_array_free(a->keylog_files, TRUE);
 	g_ptr_array_free(a->inputs, TRUE);
 	g_ptr_array_free(a->warnings, TRUE);
-	g_free(a);
+	g_aligned_free(a);
 }
 
 void
@@ -102,14 +103,14 @@ anomaly(struct analysis *a, enum anomaly kind, uint64_t frame)
 
 static struct flow *
 flow_find(struct analysis *a, const struct flow_key *k, bool src_is_a,
-	  const struct pdmv2_walk *w, int64_t ts, bool create, int *dir)
+	  int64_t ts, bool create, int *dir)
 {
 	struct flow *f = g_hash_table_lookup(a->flows, k);
 
 	if (!f) {
 		if (!create)
 			return NULL;
-		f = flow_new(k, src_is_a, w, ++a->next_flow_id, ts);
+		f = flow_new(k, src_is_a, ++a->next_flow_id, ts);
 		/* key == value: GLib then keeps one array, not two */
 		g_hash_table_add(a->flows, f);
 		f->order = a->flow_order->len;
@@ -332,19 +333,27 @@ void
 analysis_frame_begin(struct analysis *a, int dlt, int64_t ts,
 		     const uint8_t *data, size_t caplen, struct frame_work *fw)
 {
+	struct pdmv2_walk w;
+	long off;
+
 	fw->frame = ++a->frame;
 	fw->ts = ts;
 	fw->f = NULL;
-	fw->off = linktype_ipv6_offset(dlt, data, caplen, &fw->supported);
-	fw->ipv6 = fw->supported && fw->off >= 0 &&
-		   pdmv2_walk_ipv6(data + fw->off, caplen - (size_t)fw->off,
-				   a->cfg.option_type, &fw->w) == PDMV2_OK;
+	off = linktype_ipv6_offset(dlt, data, caplen, &fw->supported);
+	fw->ipv6 = fw->supported && off >= 0 &&
+		   pdmv2_walk_ipv6(data + off, caplen - (size_t)off,
+				   a->cfg.option_type, &w) == PDMV2_OK;
 	if (!fw->ipv6)
 		return;
-	if (fw->w.n_opts > 0)
-		fw->opt_rc = pdmv2_option_parse(data + fw->off + fw->w.opts[0].opt_off,
-						fw->w.opts[0].opt_avail, &fw->opt);
-	fw->src_is_a = flow_key_make(&fw->key, &fw->w);
+	fw->proto = w.proto;
+	fw->tcp_flags = w.tcp_flags;
+	fw->walk_flags = w.flags;
+	fw->n_opts = w.n_opts;
+	fw->n_opts_seen = w.n_opts_seen;
+	if (w.n_opts > 0)
+		fw->opt_rc = pdmv2_option_parse(data + off + w.opts[0].opt_off,
+						w.opts[0].opt_avail, &fw->opt);
+	fw->src_is_a = flow_key_make(&fw->key, &w);
 }
 
 void
@@ -354,8 +363,8 @@ analysis_frame_find(struct analysis *a, struct frame_work *fw)
 		return;
 	/* Only flows that carry PDM are made; other IPv6 traffic of a known
 	 * flow still counts in its packet totals. */
-	fw->f = flow_find(a, &fw->key, fw->src_is_a, &fw->w, fw->ts,
-			  fw->w.n_opts > 0, &fw->dir);
+	fw->f = flow_find(a, &fw->key, fw->src_is_a, fw->ts, fw->n_opts > 0,
+			  &fw->dir);
 	if (fw->f) {
 		/* what _end will touch first: start the loads now, so a batch
 		 * of frames waits for its cache misses together */
@@ -370,7 +379,7 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 	const struct flow_dir *fd;
 
 	(void)a;
-	if (!fw->f || fw->w.n_opts == 0 || fw->opt_rc != PDMV2_OK)
+	if (!fw->f || fw->n_opts == 0 || fw->opt_rc != PDMV2_OK)
 		return;
 	fd = &fw->f->dir[fw->dir];
 	if (level == 1) {
@@ -401,7 +410,6 @@ void
 analysis_frame_end(struct analysis *a, struct input_info *in,
 		   struct frame_work *fw)
 {
-	const struct pdmv2_walk *w = &fw->w;
 	struct flow *f = fw->f;
 	int64_t ts = fw->ts;
 	int dir = fw->dir;
@@ -421,29 +429,30 @@ analysis_frame_end(struct analysis *a, struct input_info *in,
 		return;
 	}
 	a->ipv6_packets++;
-	if ((w->flags & PDMV2_WALK_TRUNCATED) && w->n_opts == 0 &&
-	    w->proto == PDMV2_IPPROTO_DSTOPTS) {
+	if ((fw->walk_flags & PDMV2_WALK_TRUNCATED) && fw->n_opts == 0 &&
+	    fw->proto == PDMV2_IPPROTO_DSTOPTS) {
 		/* the capture cut a Destination Options header (2.4) */
 		a->pdm.truncated++;
 		anomaly(a, AN_TRUNCATED, fw->frame);
 	}
 	if (f && f->streamed)	/* finished by an earlier frame of the batch */
-		f = flow_find(a, &fw->key, fw->src_is_a, w, ts, w->n_opts > 0,
+		f = flow_find(a, &fw->key, fw->src_is_a, ts, fw->n_opts > 0,
 			      &dir);
 	if (!f)
 		return;
 	f->dir[dir].packets++;
 	f->last_ts = ts;
-	if (w->proto == PDMV2_IPPROTO_TCP && !(w->flags & PDMV2_WALK_NO_PORTS)) {
-		if (w->tcp_flags & 0x01)
+	if (fw->proto == PDMV2_IPPROTO_TCP &&
+	    !(fw->walk_flags & PDMV2_WALK_NO_PORTS)) {
+		if (fw->tcp_flags & 0x01)
 			f->dir[dir].fin = true;
-		if (w->tcp_flags & 0x04)
+		if (fw->tcp_flags & 0x04)
 			f->rst = true;
 	}
-	if (w->n_opts_seen > 1)
+	if (fw->n_opts_seen > 1)
 		anomaly(a, AN_MULTIPLE_OPTIONS, fw->frame);
 	/* The first option is the measurement; more are only counted. */
-	if (w->n_opts > 0)
+	if (fw->n_opts > 0)
 		pdm_option(a, f, dir, fw->opt_rc, &fw->opt, fw->frame, ts);
 	stream_if_finished(a, f);
 }

@@ -69,7 +69,11 @@ struct analysis {
 	struct pdmv2_gptr_table *gptr;
 	GPtrArray *inputs;		/* struct input_info * */
 	GPtrArray *warnings;		/* char * */
-	uint64_t frame;			/* last frame number, across inputs */
+	/* Last frame number, across inputs: the one field the reading
+	 * thread writes (pipeline.h), on a cache line of its own so the
+	 * analysis thread's counters around it do not bounce. */
+	_Alignas(64) uint64_t frame;
+	char frame_line_pad[64 - sizeof(uint64_t)];
 	uint64_t packets, ipv6_packets, skipped_linktype, not_ipv6;
 	int64_t first_ts, last_ts;
 	struct {
@@ -107,15 +111,17 @@ void analysis_frame(struct analysis *a, struct input_info *in, int dlt,
 struct frame_work {
 	uint64_t frame;
 	int64_t ts;
-	long off;
-	bool supported, ipv6;
-	struct pdmv2_walk w;
+	struct flow *f;
+	struct flow_key key;
+	int dir;
+	bool supported, ipv6, src_is_a;
+	/* what the analysis needs of the walk (struct pdmv2_walk is 224
+	 * bytes, most of them option offsets only _begin reads): with two
+	 * threads every byte here crosses between cores */
+	uint8_t proto, tcp_flags;
+	unsigned walk_flags, n_opts, n_opts_seen;
 	enum pdmv2_err opt_rc;
 	struct pdmv2_option opt;
-	struct flow_key key;
-	bool src_is_a;
-	struct flow *f;
-	int dir;
 };
 void analysis_frame_begin(struct analysis *a, int dlt, int64_t ts_ns,
 			  const uint8_t *data, size_t caplen,

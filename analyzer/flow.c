@@ -69,8 +69,7 @@ flow_key_equal(gconstpointer a, gconstpointer b)
 }
 
 struct flow *
-flow_new(const struct flow_key *k, bool src_is_a, const struct pdmv2_walk *w,
-	 uint64_t id, int64_t ts)
+flow_new(const struct flow_key *k, bool src_is_a, uint64_t id, int64_t ts)
 {
 	/* cache-line aligned, so the hot head is one line */
 	struct flow *f = g_aligned_alloc0(1, sizeof(*f), 64);
@@ -79,11 +78,11 @@ flow_new(const struct flow_key *k, bool src_is_a, const struct pdmv2_walk *w,
 	f->key = *k;
 	f->client_is_a = src_is_a;	/* the first packet's sender is the client */
 	f->id = id;
-	memcpy(f->client, w->src, 16);
-	memcpy(f->server, w->dst, 16);
-	f->cport = w->sport;
-	f->sport = w->dport;
-	f->proto = w->proto;
+	memcpy(f->client, src_is_a ? k->a : k->b, 16);
+	memcpy(f->server, src_is_a ? k->b : k->a, 16);
+	f->cport = src_is_a ? k->pa : k->pb;
+	f->sport = src_is_a ? k->pb : k->pa;
+	f->proto = k->proto;
 	f->first_ts = f->last_ts = ts;
 	for (d = 0; d < 2; d++)
 		pdmv2_psn_init(&f->dir[d].psn);

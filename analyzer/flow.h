@@ -71,12 +71,12 @@ bool flow_key_make(struct flow_key *k, const struct pdmv2_walk *w);
 guint flow_key_hash(gconstpointer k);
 gboolean flow_key_equal(gconstpointer a, gconstpointer b);
 
-/* A new flow whose client is w's sender (INTERFACES.md). */
-struct flow *flow_new(const struct flow_key *k, bool src_is_a,
-		      const struct pdmv2_walk *w, uint64_t id, int64_t ts);
+/* A new flow whose client is the sender of the packet k was made from
+ * (INTERFACES.md): key.a when src_is_a. */
+struct flow *flow_new(const struct flow_key *k, bool src_is_a, uint64_t id,
+		      int64_t ts);
 void flow_free(gpointer f);
 
-/* DIR_C2S when w was sent by the flow's client. */
 /* The packet's direction, from flow_key_make's answer for it: no
  * address compare, and no read past the flow's first cache line. */
 static inline int
