@@ -14,13 +14,9 @@
 #include <pcap/pcap.h>
 
 #include "input.h"
+#include "pipeline.h"
 
-#define PROGRESS_EVERY 65536	/* a multiple of BATCH */
-/* Frames begun before any is finished: enough to overlap the cache misses
- * of their flows' state (1000 interleaved flows do not fit in L2), few
- * enough that the batch's own state stays in L1 (8, 16 and 32 measured
- * the same on 1000 flows). */
-#define BATCH 16
+#define PROGRESS_EVERY 65536
 
 
 static void
@@ -48,8 +44,8 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	struct input_info *in = g_new0(struct input_info, 1);
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	struct frame_work batch[BATCH];
-	unsigned n = 0;
+	struct pipeline *pl;
+	uint64_t read = 0;
 	struct bpf_program prog;
 	bool have_prog = false;
 	struct stat st;
@@ -94,6 +90,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 		have_prog = true;
 	}
 
+	pl = pipeline_start(a, in, o->threads > 1);
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
 		int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
 
@@ -101,15 +98,13 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 			a->frame++;	/* numbered as read, like Wireshark */
 			continue;
 		}
-		analysis_frame_begin(a, dlt, ts, data, h->caplen, &batch[n]);
-		if (++n == BATCH) {
-			analysis_frames_finish(a, in, batch, n);
-			n = 0;
-			if (o->progress && in->packets % PROGRESS_EVERY == 0)
-				progress(o, file, p, size, in->packets);
-		}
+		analysis_frame_begin(a, dlt, ts, data, h->caplen, pipeline_slot(pl));
+		pipeline_commit(pl);
+		/* counted here: in->packets belongs to the analysis thread */
+		if (o->progress && ++read % PROGRESS_EVERY == 0)
+			progress(o, file, p, size, read);
 	}
-	analysis_frames_finish(a, in, batch, n);
+	pipeline_finish(pl);
 	if (o->progress)
 		fprintf(stderr, "\r%*s\r", 70, "");
 	if (rc == PCAP_ERROR) {

@@ -13,6 +13,7 @@
 struct input_options {
 	const char *filter;	/* BPF expression or NULL */
 	bool progress;		/* progress line on stderr */
+	unsigned threads;	/* 1: read and analyse on one thread; 2: two */
 };
 
 enum { INPUT_OK = 0, INPUT_UNREADABLE = 1, INPUT_BAD_FILTER = 2 };

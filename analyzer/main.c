@@ -39,6 +39,9 @@ usage(FILE *f)
 "      --kri-window N    Kri search window W (PROFILE.md 5.4) [%u]\n"
 "      --option-type N   PDM option type to look for [%u (0x%02X)]\n"
 "      --dump-frames     also print one JSON line per PDM option to stderr\n"
+"      --threads N       1: read and analyse on one thread; 2: a reading\n"
+"                        thread hands frames to the analysis; same report\n"
+"                        either way [2, or 1 on a single CPU]\n"
 "  -q, --quiet           no progress line or summary table on the terminal\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this help\n"
@@ -66,7 +69,7 @@ parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out
 		*out <= hi) ? 0 : -1;
 }
 
-enum { O_JSONL = 256, O_WINDOW, O_OPTTYPE, O_DUMP };
+enum { O_JSONL = 256, O_WINDOW, O_OPTTYPE, O_DUMP, O_THREADS };
 
 int
 main(int argc, char **argv)
@@ -79,6 +82,7 @@ main(int argc, char **argv)
 		{"jsonl", no_argument, NULL, O_JSONL},
 		{"kri-window", required_argument, NULL, O_WINDOW},
 		{"option-type", required_argument, NULL, O_OPTTYPE},
+		{"threads", required_argument, NULL, O_THREADS},
 		{"dump-frames", no_argument, NULL, O_DUMP},
 		{"quiet", no_argument, NULL, 'q'},
 		{"version", no_argument, NULL, 'V'},
@@ -89,7 +93,8 @@ main(int argc, char **argv)
 		.option_type = PDMV2_OPTION_TYPE_DEFAULT,
 		.kri_window = PDMV2_KRI_WINDOW_DEFAULT,
 	};
-	struct input_options io = {0};
+	/* one core: a second thread would only add hand-overs */
+	struct input_options io = {.threads = g_get_num_processors() > 1 ? 2 : 1};
 	GPtrArray *keylogs = g_ptr_array_new();
 	const char *output = NULL, *env;
 	bool pretty = false, quiet = false, tty;
@@ -120,6 +125,13 @@ main(int argc, char **argv)
 				return 1;
 			}
 			cfg.option_type = (uint8_t)v;
+			break;
+		case O_THREADS:
+			if (parse_uint(optarg, 1, 2, &v)) {
+				fprintf(stderr, "pdmv2-analyze: --threads wants 1 or 2, got \"%s\"\n", optarg);
+				return 1;
+			}
+			io.threads = (unsigned)v;
 			break;
 		case 'V':
 			printf("pdmv2-analyze %s\n", PDMV2_TOOLS_VERSION);
