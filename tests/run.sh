@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite: installs what is missing, builds, runs every test
-# (ctest) in the normal build and again in the ASan+UBSan build, then
-# each libFuzzer harness for a minute (PDMV2_FUZZ_SECONDS).
+# (ctest) in the normal build and again in the ASan+UBSan build, the
+# analyzer's tests under ThreadSanitizer, then each libFuzzer harness
+# for a minute (PDMV2_FUZZ_SECONDS).
 # Exits non-zero on any failure.  .ci/run calls exactly this.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,12 @@ PDMV2_BUILD_DIR="$top/build-asan" sh "$top/tests/build.sh" -DPDMV2_SANITIZE=ON \
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --test-dir "$top/build-asan" --output-on-failure -j "$jobs"
+
+echo "== ThreadSanitizer build (the analyzer's two threads)"
+PDMV2_BUILD_DIR="$top/build-tsan" sh "$top/tests/build.sh" -DPDMV2_TSAN=ON \
+	-DPDMV2_BUILD_PLUGIN=OFF
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	ctest --test-dir "$top/build-tsan" --output-on-failure -j "$jobs" -R '^analyzer\.'
 
 echo "== fuzzing"
 CC=clang PDMV2_BUILD_DIR="$top/build-fuzz" sh "$top/tests/build.sh" \

@@ -127,6 +127,27 @@ assert kris == list(range(len(kris))) and len(kris) >= 6, kris
 PY
 echo "ok: finished Kri epochs through a temporary file, or memory without one"
 
+# --threads 1 and 2 give the same bytes: report, --jsonl stream and
+# --dump-frames, over enough frames for several hand-overs (4096 each),
+# with TCP flows that close (streamed from the analysis thread).
+"$build/samples/pdmv2-sample" -o thr.pcap -k thr.keylog --udp 12 --tcp 6 \
+	-n 400 -r 25 --loss 0.02 --seed 21 >/dev/null
+for t in 1 2; do
+	"$A" -q --threads $t -k thr.keylog --dump-frames -o thr$t.json thr.pcap 2>thr$t.frames
+	"$A" -q --threads $t -k thr.keylog --jsonl thr.pcap >thr$t.jsonl
+done
+cmp thr1.json thr2.json || fail "--threads 2 report differs from --threads 1"
+cmp thr1.jsonl thr2.jsonl || fail "--threads 2 --jsonl differs from --threads 1"
+cmp thr1.frames thr2.frames || fail "--threads 2 --dump-frames differs"
+python3 - <<'PY' || fail "--threads test capture too small"
+import json
+r = json.load(open("thr1.json"))
+assert r["capture"]["packets"] > 3 * 4096, r["capture"]["packets"]
+assert r["pdm"]["decrypted"] > 0
+PY
+run 1 "threads" --threads 3 thr.pcap
+echo "ok: --threads 1 and 2, same report, stream and frames"
+
 # Hostile link types and garbage: a capture of unsupported DLT.
 python3 - <<'PY'
 import struct
