@@ -6,18 +6,27 @@
 #include <openssl/core_names.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
+#include <pthread.h>
 
 #include "hkdf.h"
+
+static EVP_KDF *hkdf;
+
+static void
+fetch_kdf(void)
+{
+	hkdf = EVP_KDF_fetch(NULL, "HKDF", NULL);	/* NULL: every run fails */
+}
 
 static EVP_KDF *
 hkdf_kdf(void)
 {
-	/* Fetched once: the algorithm lookup is not free. */
-	static EVP_KDF *kdf;
+	/* Fetched once (the algorithm lookup is not free), and safely
+	 * whichever thread asks first: the analyzer now runs two. */
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	if (!kdf)
-		kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-	return kdf;
+	(void)pthread_once(&once, fetch_kdf);
+	return hkdf;
 }
 
 static enum pdmv2_err
