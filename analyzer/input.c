@@ -105,6 +105,8 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 			progress(o, file, p, size, read);
 	}
 	pipeline_finish(pl);
+	if (a->cfg.dump_frames)	/* whole lines out before anything else */
+		(void)fflush(a->cfg.dump_out);
 	if (o->progress)
 		fprintf(stderr, "\r%*s\r", 70, "");
 	if (rc == PCAP_ERROR) {

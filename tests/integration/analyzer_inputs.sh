@@ -146,6 +146,10 @@ assert r["capture"]["packets"] > 3 * 4096, r["capture"]["packets"]
 assert r["pdm"]["decrypted"] > 0
 PY
 run 1 "threads" --threads 3 thr.pcap
+# --dump-frames has a buffer of its own: a failed write still fails the run
+rc=0
+"$A" -q --dump-frames -o /dev/null thr.pcap 2>/dev/full || rc=$?
+[ "$rc" = 1 ] || fail "--dump-frames to a full device: exit $rc, want 1"
 echo "ok: --threads 1 and 2, same report, stream and frames"
 
 # Hostile link types and garbage: a capture of unsupported DLT.
