@@ -22,8 +22,8 @@
 #include "pdmv2/option.h"
 #include "pdmv2/walk.h"
 
-#define ANOMALY_FRAMES_MAX 20
-#define PENDING_MAX 64		/* >= 3 samples per frame of a batch */	/* frame numbers listed per anomaly kind */
+#define ANOMALY_FRAMES_MAX 20	/* frame numbers listed per anomaly kind */
+#define PENDING_MAX 64		/* >= 3 samples per frame of a batch */
 
 enum anomaly {
 	AN_MALFORMED, AN_TRUNCATED, AN_RESERVED, AN_VERSION, AN_AUTH_FAILED,
