@@ -58,15 +58,20 @@ usage(FILE *f)
 		PDMV2_OPTION_TYPE_DEFAULT);
 }
 
+/* The value of --name as a number in lo..hi; else says so, -1. */
 static int
-parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+option_uint(const char *name, const char *s, unsigned long lo,
+	    unsigned long hi, unsigned long *out)
 {
 	char *end;
 
 	errno = 0;
 	*out = strtoul(s, &end, 0);
-	return (*s >= '0' && *s <= '9' && !*end && !errno && *out >= lo &&
-		*out <= hi) ? 0 : -1;
+	if (*s >= '0' && *s <= '9' && !*end && !errno && *out >= lo && *out <= hi)
+		return 0;
+	fprintf(stderr, "pdmv2-analyze: --%s wants %lu..%lu, got \"%s\"\n", name,
+		lo, hi, s);
+	return -1;
 }
 
 enum { O_JSONL = 256, O_WINDOW, O_OPTTYPE, O_DUMP, O_THREADS };
@@ -113,24 +118,18 @@ main(int argc, char **argv)
 		case O_JSONL: cfg.jsonl = true; break;
 		case O_DUMP: cfg.dump_frames = true; break;
 		case O_WINDOW:
-			if (parse_uint(optarg, 1, 1024, &v)) {
-				fprintf(stderr, "pdmv2-analyze: --kri-window wants 1..1024, got \"%s\"\n", optarg);
+			if (option_uint("kri-window", optarg, 1, 1024, &v))
 				return 1;
-			}
 			cfg.kri_window = (unsigned)v;
 			break;
 		case O_OPTTYPE:
-			if (parse_uint(optarg, 0, 255, &v)) {
-				fprintf(stderr, "pdmv2-analyze: --option-type wants 0..255, got \"%s\"\n", optarg);
+			if (option_uint("option-type", optarg, 0, 255, &v))
 				return 1;
-			}
 			cfg.option_type = (uint8_t)v;
 			break;
 		case O_THREADS:
-			if (parse_uint(optarg, 1, 2, &v)) {
-				fprintf(stderr, "pdmv2-analyze: --threads wants 1 or 2, got \"%s\"\n", optarg);
+			if (option_uint("threads", optarg, 1, 2, &v))
 				return 1;
-			}
 			io.threads = (unsigned)v;
 			break;
 		case 'V':
