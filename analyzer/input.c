@@ -6,7 +6,9 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +19,43 @@
 #include "pipeline.h"
 
 #define PROGRESS_EVERY 65536
+/* libpcap reads a file through stdio, whose buffer is st_blksize (4 KiB
+ * here): one read(2) per 4 KiB, and the system calls, not the copying,
+ * were most of the reading time.  With 256 KiB a bare pcap_next_ex loop
+ * read 10M packets in 0.57 s instead of 1.55 s; 1 MiB was no faster. */
+#define READ_BUFFER (256 * 1024)
+
+/* The capture file, open, with a read buffer of READ_BUFFER bytes that
+ * the caller frees after pcap_close() (which closes the file).  Standard
+ * input keeps its own buffer: it may have been read already. */
+static pcap_t *
+open_capture(const char *file, char **buf, char *errbuf)
+{
+	FILE *f;
+	pcap_t *p;
+
+	*buf = NULL;
+	if (strcmp(file, "-") == 0)
+		return pcap_open_offline_with_tstamp_precision(
+			file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!(f = fopen(file, "rb"))) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
+		return NULL;
+	}
+	*buf = malloc(READ_BUFFER);
+	if (*buf && setvbuf(f, *buf, _IOFBF, READ_BUFFER) != 0) {
+		free(*buf);
+		*buf = NULL;
+	}
+	p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO,
+						     errbuf);
+	if (!p) {
+		fclose(f);
+		free(*buf);
+		*buf = NULL;
+	}
+	return p;
+}
 
 
 static void
@@ -50,6 +89,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	bool have_prog = false;
 	struct stat st;
 	off_t size = 0;
+	char *buf;
 	pcap_t *p;
 	int rc, dlt;
 
@@ -57,9 +97,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	g_ptr_array_add(a->inputs, in);
 	if (strcmp(file, "-") != 0 && stat(file, &st) == 0)
 		size = st.st_size;
-	p = pcap_open_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO,
-						    errbuf);
-	if (!p) {
+	if (!(p = open_capture(file, &buf, errbuf))) {
 		in->failed = true;
 		fprintf(stderr, "pdmv2-analyze: %s: %s\n", file, errbuf);
 		analysis_warn(a, "%s: cannot read: %s", file, errbuf);
@@ -84,6 +122,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 			fprintf(stderr, "pdmv2-analyze: filter \"%s\": %s\n", o->filter,
 				pcap_geterr(p));
 			pcap_close(p);
+			free(buf);
 			in->failed = true;
 			return INPUT_BAD_FILTER;
 		}
@@ -120,6 +159,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	}
 	if (have_prog)
 		pcap_freecode(&prog);
-	pcap_close(p);
+	pcap_close(p);		/* closes the file first, then its buffer goes */
+	free(buf);
 	return INPUT_OK;
 }
