@@ -5,6 +5,9 @@
  *
  * Steady state costs one AEAD open per packet: the winner is tried first
  * (PROFILE.md 8) and its cipher for the current kri is cached (5.2).
+ * With a packet opened ahead (pdmv2_decryptor_preopen, on another
+ * thread), it costs none: the answer for that (key source, kri) is the
+ * one the open would give, and every other pair is still opened.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -28,6 +31,7 @@ struct pdmv2_decryptor {
 	ssize_t winner;			/* index in cand, -1 before any */
 	size_t ncand;
 	struct pdmv2_kri_tracker *tracker;
+	const struct pdmv2_preopened *pre;	/* during one open, or NULL */
 	uint64_t clock;
 	struct cache_slot cache[CACHE_SLOTS];
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
@@ -118,8 +122,13 @@ try_candidate(struct pdmv2_decryptor *d, size_t cand, uint32_t kri,
 	      const struct pdmv2_option *opt, struct pdmv2_metrics *m)
 {
 	enum pdmv2_err rc;
-	struct pdmv2_cipher *c = cipher_for(d, cand, kri, &rc);
+	struct pdmv2_cipher *c;
 
+	if (d->pre && d->pre->src == d->cand[cand] && d->pre->kri == kri) {
+		*m = d->pre->m;		/* opened already, with this very key */
+		return PDMV2_OK;
+	}
+	c = cipher_for(d, cand, kri, &rc);
 	if (!c)
 		return rc == PDMV2_ERR_NO_KEY ? PDMV2_ERR_NO_KEY : PDMV2_ERR_AUTH;
 	return pdmv2_cipher_open_option(c, opt, m);
@@ -179,6 +188,16 @@ pdmv2_decryptor_open(struct pdmv2_decryptor *d, const struct pdmv2_option *opt,
 		     uint64_t frame, int64_t ts_ns, struct pdmv2_metrics *m,
 		     struct pdmv2_kri_result *res)
 {
+	return pdmv2_decryptor_open_preopened(d, opt, frame, ts_ns, NULL, m, res);
+}
+
+enum pdmv2_err
+pdmv2_decryptor_open_preopened(struct pdmv2_decryptor *d,
+			       const struct pdmv2_option *opt, uint64_t frame,
+			       int64_t ts_ns, const struct pdmv2_preopened *pre,
+			       struct pdmv2_metrics *m,
+			       struct pdmv2_kri_result *res)
+{
 	if (opt->variant != PDMV2_VARIANT_ENCRYPTED) {
 		memset(res, 0, sizeof(*res));
 		res->status = PDMV2_ERR_INVALID;
@@ -188,10 +207,32 @@ pdmv2_decryptor_open(struct pdmv2_decryptor *d, const struct pdmv2_option *opt,
 		pdmv2_kri_track_no_key(d->tracker, m, res);
 		return res->status;
 	}
+	d->pre = pre && pre->src ? pre : NULL;
 	pdmv2_kri_track(d->tracker, opt, frame, ts_ns, open_kri, d, m, res);
+	d->pre = NULL;
 	if (res->rotated)
 		prune(d, res->kri);
 	return res->status;
+}
+
+void
+pdmv2_decryptor_preopen(struct pdmv2_decryptor *d,
+			const struct pdmv2_option *opt,
+			struct pdmv2_preopened *pre)
+{
+	struct pdmv2_kri_result res;
+
+	pre->src = NULL;
+	if (opt->variant != PDMV2_VARIANT_ENCRYPTED || d->ncand == 0)
+		return;
+	pdmv2_kri_advance(d->tracker, opt, open_kri, d, &pre->m, &res);
+	if (res.status != PDMV2_OK)
+		return;
+	if (res.rotated)
+		prune(d, res.kri);
+	/* open_kri leaves the key source that opened it as the winner */
+	pre->src = d->cand[d->winner];
+	pre->kri = res.kri;
 }
 
 void

@@ -301,24 +301,21 @@ check_prseq(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
 		res->nonce_reuse = true;
 }
 
-void
-pdmv2_kri_track(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
-		uint64_t frame, int64_t ts_ns, pdmv2_kri_open_fn open, void *ctx,
-		struct pdmv2_metrics *m, struct pdmv2_kri_result *res)
+/* Steps 1-4 of 5.4: find the kri that opens opt and move the state;
+ * false (res->status set) when nothing authenticates. */
+static bool
+advance(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
+	pdmv2_kri_open_fn open, void *ctx, struct pdmv2_metrics *m,
+	struct pdmv2_kri_result *res)
 {
 	struct attempt a = {open, ctx, opt, m, res, false};
-	struct pdmv2_kri_epoch *e;
 
 	memset(res, 0, sizeof(*res));
 	memset(m, 0, sizeof(*m));
 	if (!search(t, &a, opt->flag & 1u)) {
 		memset(m, 0, sizeof(*m));
 		res->status = a.any_auth ? PDMV2_ERR_AUTH : PDMV2_ERR_NO_KEY;
-		if (a.any_auth)
-			t->totals.auth_failed++;
-		else
-			t->totals.no_key++;
-		return;
+		return false;
 	}
 	res->status = PDMV2_OK;
 	/* 4: only an authenticated open moves the state, never backwards. */
@@ -330,6 +327,31 @@ pdmv2_kri_track(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
 		res->rotated = true;
 		t->cur = res->kri;
 		retire_old(t);
+	}
+	return true;
+}
+
+void
+pdmv2_kri_advance(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
+		  pdmv2_kri_open_fn open, void *ctx, struct pdmv2_metrics *m,
+		  struct pdmv2_kri_result *res)
+{
+	(void)advance(t, opt, open, ctx, m, res);
+}
+
+void
+pdmv2_kri_track(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
+		uint64_t frame, int64_t ts_ns, pdmv2_kri_open_fn open, void *ctx,
+		struct pdmv2_metrics *m, struct pdmv2_kri_result *res)
+{
+	struct pdmv2_kri_epoch *e;
+
+	if (!advance(t, opt, open, ctx, m, res)) {
+		if (res->status == PDMV2_ERR_AUTH)
+			t->totals.auth_failed++;
+		else
+			t->totals.no_key++;
+		return;
 	}
 	check_prseq(t, opt, res);
 

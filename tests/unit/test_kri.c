@@ -423,6 +423,84 @@ test_decryptor_follows_rotations_with_real_keys(void **state)
 	pdmv2_keylog_free(kl);
 }
 
+/* A decryptor opening ahead (another thread's, in the analyzer) and
+ * the one that keeps the record: the record is what opening alone gives,
+ * packet for packet, whether or not the one ahead saw the packet. */
+static void
+test_preopened_answers_stand_in_for_exactly_their_key(void **state)
+{
+	uint8_t a[16], b[16], ft[37];
+	char text[256];
+	struct pdmv2_keylog *kl;
+	struct pdmv2_decryptor *ahead, *rec, *alone;
+	struct pdmv2_preopened pre, forged;
+	struct pdmv2_option o;
+	struct pdmv2_metrics m, m1;
+	struct pdmv2_kri_result res, res1;
+	uint16_t psn = 100;
+	unsigned n = 0, used = 0;
+	uint32_t k;
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8::1", a);
+	inet_pton(AF_INET6, "2001:db8::2", b);
+	pdmv2_five_tuple(a, b, 40000, 443, 17, ft);
+	snprintf(text, sizeof(text), "PDMV2_SECRET 2001:db8::2 2001:db8::1 aes128gcm %s -\n",
+		 secret_hex);
+	kl = keylog_of(text);
+	assert_int_equal(pdmv2_decryptor_new(kl, ft, 16, &ahead), PDMV2_OK);
+	assert_int_equal(pdmv2_decryptor_new(kl, ft, 16, &rec), PDMV2_OK);
+	assert_int_equal(pdmv2_decryptor_new(kl, ft, 16, &alone), PDMV2_OK);
+	/* kri 3 is never seen ahead: it then guesses wrong at kri 4 (F as
+	 * at kri 2) until kri 5 puts it right */
+	for (k = 2; k < 6; k++) {
+		unsigned i;
+
+		for (i = 1; i <= 4; i++, psn++, n++) {
+			seal(ft, k, (uint16_t)(i * 7 + k), psn, &o);
+			memset(&pre, 0, sizeof(pre));
+			if (k != 3)
+				pdmv2_decryptor_preopen(ahead, &o, &pre);
+			if (pre.src) {
+				used++;
+				assert_int_equal(pre.kri, k);
+				assert_int_equal(pre.m.psntp, psn);
+			}
+			pdmv2_decryptor_open_preopened(rec, &o, n, 0, &pre, &m, &res);
+			pdmv2_decryptor_open(alone, &o, n, 0, &m1, &res1);
+			assert_int_equal(res.status, PDMV2_OK);
+			assert_memory_equal(&res, &res1, sizeof(res));
+			assert_memory_equal(&m, &m1, sizeof(m));
+		}
+	}
+	assert_int_equal(used, 8);	/* k = 2 and 5; at 4 it guessed kri 2 */
+	/* the record has the epochs; the one ahead keeps none */
+	assert_int_equal(pdmv2_kri_epoch_count(pdmv2_decryptor_tracker(rec)), 4);
+	assert_int_equal(pdmv2_kri_epoch_count(pdmv2_decryptor_tracker(ahead)), 0);
+
+	/* An answer stands in for its own (key source, kri) only: forged
+	 * metrics under the right pair are taken as they are (no open ran),
+	 * under another kri they are ignored and the packet is opened. */
+	seal(ft, 5, 999, psn, &o);
+	pdmv2_decryptor_preopen(ahead, &o, &pre);
+	assert_non_null(pre.src);
+	forged = pre;
+	forged.m.psntp = (uint16_t)(psn + 7);
+	pdmv2_decryptor_open_preopened(rec, &o, n++, 0, &forged, &m, &res);
+	assert_int_equal(res.status, PDMV2_OK);
+	assert_int_equal(m.psntp, psn + 7);
+	seal(ft, 5, 998, ++psn, &o);
+	forged.kri = 7;
+	pdmv2_decryptor_open_preopened(rec, &o, n++, 0, &forged, &m, &res);
+	assert_int_equal(res.status, PDMV2_OK);
+	assert_int_equal(res.kri, 5);
+	assert_int_equal(m.psntp, psn);
+	pdmv2_decryptor_free(ahead);
+	pdmv2_decryptor_free(rec);
+	pdmv2_decryptor_free(alone);
+	pdmv2_keylog_free(kl);
+}
+
 static void
 test_session_key_opens_exactly_its_phase(void **state)
 {
@@ -518,6 +596,7 @@ main(void)
 		cmocka_unit_test(test_no_key_is_not_an_auth_failure),
 		cmocka_unit_test(test_unknown_state_search_stays_within_the_window),
 		cmocka_unit_test(test_decryptor_follows_rotations_with_real_keys),
+		cmocka_unit_test(test_preopened_answers_stand_in_for_exactly_their_key),
 		cmocka_unit_test(test_session_key_opens_exactly_its_phase),
 		cmocka_unit_test(test_wrong_specific_secret_loses_to_right_general_one),
 	};

@@ -43,6 +43,33 @@ enum pdmv2_err pdmv2_decryptor_open(struct pdmv2_decryptor *d,
 				    struct pdmv2_metrics *m,
 				    struct pdmv2_kri_result *res);
 
+/*
+ * Opening ahead, so that two threads share the AEAD work: one keeps a
+ * decryptor of its own per direction and calls pdmv2_decryptor_preopen
+ * on each option as it reads it; the other passes that answer to
+ * pdmv2_decryptor_open_preopened with the same option.  The answer
+ * stands in for an open under exactly its (key source, kri) and nothing
+ * else, so results are those of pdmv2_decryptor_open whatever the first
+ * decryptor's state: a wrong guess costs time, never correctness.  The
+ * first decryptor keeps no record (pdmv2_kri_advance).
+ */
+struct pdmv2_preopened {
+	const struct pdmv2_keysrc *src;	/* NULL: not opened */
+	uint32_t kri;
+	struct pdmv2_metrics m;
+};
+void pdmv2_decryptor_preopen(struct pdmv2_decryptor *d,
+			     const struct pdmv2_option *opt,
+			     struct pdmv2_preopened *pre);
+/* pre: from pdmv2_decryptor_preopen on this option and a decryptor of
+ * the same key log, 5-tuple and window; or NULL. */
+enum pdmv2_err pdmv2_decryptor_open_preopened(struct pdmv2_decryptor *d,
+					      const struct pdmv2_option *opt,
+					      uint64_t frame, int64_t ts_ns,
+					      const struct pdmv2_preopened *pre,
+					      struct pdmv2_metrics *m,
+					      struct pdmv2_kri_result *res);
+
 const struct pdmv2_kri_tracker *
 pdmv2_decryptor_tracker(const struct pdmv2_decryptor *d);
 /* pdmv2_kri_set_retire on the direction's tracker. */
