@@ -69,6 +69,16 @@ flow_key_equal(gconstpointer a, gconstpointer b)
 	       memcmp(x, y, offsetof(struct flow_key, proto) + 1) == 0;
 }
 
+void
+flow_key_sender_tuple(const struct flow_key *k, bool src_is_a,
+		      uint8_t ft[PDMV2_FIVE_TUPLE_BYTES])
+{
+	if (src_is_a)
+		pdmv2_five_tuple(k->a, k->b, k->pa, k->pb, k->proto, ft);
+	else
+		pdmv2_five_tuple(k->b, k->a, k->pb, k->pa, k->proto, ft);
+}
+
 struct flow *
 flow_new(const struct flow_key *k, bool src_is_a, uint64_t id, int64_t ts)
 {
@@ -87,10 +97,8 @@ flow_new(const struct flow_key *k, bool src_is_a, uint64_t id, int64_t ts)
 	f->first_ts = f->last_ts = ts;
 	for (d = 0; d < 2; d++)
 		pdmv2_psn_init(&f->dir[d].psn);
-	pdmv2_five_tuple(f->client, f->server, f->cport, f->sport, f->proto,
-			 f->dir[DIR_C2S].ft);
-	pdmv2_five_tuple(f->server, f->client, f->sport, f->cport, f->proto,
-			 f->dir[DIR_S2C].ft);
+	flow_key_sender_tuple(k, src_is_a, f->dir[DIR_C2S].ft);
+	flow_key_sender_tuple(k, !src_is_a, f->dir[DIR_S2C].ft);
 	pdmv2_samples_init(&f->samples);
 	for (m = 0; m < MET_COUNT; m++)
 		pdmv2_dist_init(&f->dist[m]);

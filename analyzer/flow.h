@@ -71,6 +71,11 @@ bool flow_key_make(struct flow_key *k, const struct pdmv2_walk *w);
 guint flow_key_hash(gconstpointer k);
 gboolean flow_key_equal(gconstpointer a, gconstpointer b);
 
+/* The 5-tuple of the packets whose source is k->a (src_is_a) or k->b,
+ * sender first: what their keys are derived from (PROFILE.md 5). */
+void flow_key_sender_tuple(const struct flow_key *k, bool src_is_a,
+			   uint8_t ft[PDMV2_FIVE_TUPLE_BYTES]);
+
 /* A new flow whose client is the sender of the packet k was made from
  * (INTERFACES.md): key.a when src_is_a. */
 struct flow *flow_new(const struct flow_key *k, bool src_is_a, uint64_t id,
