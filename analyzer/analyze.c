@@ -201,7 +201,8 @@ take_samples(struct analysis *a, struct flow *f, int dir,
  * when the frame began. */
 static void
 pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
-	   struct pdmv2_option *op, uint64_t frame, int64_t ts)
+	   struct pdmv2_option *op, const struct pdmv2_preopened *pre,
+	   uint64_t frame, int64_t ts)
 {
 	struct flow_dir *fd = &f->dir[dir];
 	struct pdmv2_option o = *op;
@@ -252,7 +253,8 @@ pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
 		if (fd->keyless)	/* what the tracker would say, for less */
 			kr = (struct pdmv2_kri_result){.status = PDMV2_ERR_NO_KEY};
 		else
-			pdmv2_decryptor_open(fd->dec, &o, frame, ts, &o.m, &kr);
+			pdmv2_decryptor_open_preopened(fd->dec, &o, frame, ts,
+						       pre, &o.m, &kr);
 		krp = &kr;
 		if (kr.status == PDMV2_OK) {
 			status = "decrypted";
@@ -339,6 +341,7 @@ analysis_frame_begin(struct analysis *a, int dlt, int64_t ts,
 	fw->frame = ++a->frame;
 	fw->ts = ts;
 	fw->f = NULL;
+	fw->pre.src = NULL;
 	off = linktype_ipv6_offset(dlt, data, caplen, &fw->supported);
 	fw->ipv6 = fw->supported && off >= 0 &&
 		   pdmv2_walk_ipv6(data + off, caplen - (size_t)off,
@@ -453,7 +456,8 @@ analysis_frame_end(struct analysis *a, struct input_info *in,
 		anomaly(a, AN_MULTIPLE_OPTIONS, fw->frame);
 	/* The first option is the measurement; more are only counted. */
 	if (fw->n_opts > 0)
-		pdm_option(a, f, dir, fw->opt_rc, &fw->opt, fw->frame, ts);
+		pdm_option(a, f, dir, fw->opt_rc, &fw->opt, &fw->pre, fw->frame,
+			   ts);
 	stream_if_finished(a, f);
 }
 

@@ -16,6 +16,7 @@
 
 #include "epochs.h"
 #include "flow.h"
+#include "pdmv2/decrypt.h"
 #include "pdmv2/dist.h"
 #include "pdmv2/gptr.h"
 #include "pdmv2/keylog.h"
@@ -122,6 +123,7 @@ struct frame_work {
 	unsigned walk_flags, n_opts, n_opts_seen;
 	enum pdmv2_err opt_rc;
 	struct pdmv2_option opt;
+	struct pdmv2_preopened pre;	/* opened by the reader (preopen.h) */
 };
 void analysis_frame_begin(struct analysis *a, int dlt, int64_t ts_ns,
 			  const uint8_t *data, size_t caplen,

@@ -8,7 +8,9 @@
  * them, chunk after chunk, in capture order: the report is the same as
  * with one thread, frame for frame.  The reader touches nothing of the
  * analysis but the frame numbering; everything else is the analysis
- * thread's, so there are no locks beyond the hand-over queues.
+ * thread's, so there are no locks beyond the hand-over queues.  With a
+ * key log, the reader also opens encrypted options ahead, with keys of
+ * its own (preopen.h), in the chunks where the analysis is the slower.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -1,0 +1,130 @@
+/*
+ * preopen.c - the reading thread's share of the decryption (see
+ * preopen.h): sender direction -> a decryptor that opens ahead.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <glib.h>
+
+#include "flow.h"
+#include "preopen.h"
+
+/* Directions kept before the table starts again from empty: a bound on
+ * memory for captures of endless short flows (with --jsonl the analysis
+ * frees finished flows; this table cannot tell which are).  Starting
+ * again costs one key derivation per direction, never a result. */
+#define DIRECTIONS_MAX 65536
+
+struct sender {
+	struct flow_key key;	/* first: the record is its own hash key */
+	bool src_is_a;		/* the direction whose source is key.a */
+	struct pdmv2_decryptor *dec;
+};
+
+struct preopen {
+	struct pdmv2_keylog *kl;
+	unsigned window;
+	GHashTable *senders;	/* struct sender, key == value */
+};
+
+static guint
+sender_hash(gconstpointer p)
+{
+	const struct sender *s = p;
+
+	return s->key.hash ^ (s->src_is_a ? 0x9E3779B9u : 0);
+}
+
+static gboolean
+sender_equal(gconstpointer x, gconstpointer y)
+{
+	const struct sender *a = x, *b = y;
+
+	return a->src_is_a == b->src_is_a && flow_key_equal(&a->key, &b->key);
+}
+
+static void
+sender_free(gpointer p)
+{
+	struct sender *s = p;
+
+	pdmv2_decryptor_free(s->dec);
+	g_free(s);
+}
+
+struct preopen *
+preopen_new(struct pdmv2_keylog *kl, unsigned kri_window)
+{
+	struct preopen *p = g_new0(struct preopen, 1);
+
+	p->kl = kl;
+	p->window = kri_window;
+	p->senders = g_hash_table_new_full(sender_hash, sender_equal,
+					   sender_free, NULL);
+	return p;
+}
+
+void
+preopen_free(struct preopen *p)
+{
+	if (!p)
+		return;
+	g_hash_table_destroy(p->senders);
+	g_free(p);
+}
+
+/* The direction's decryptor, made at its first encrypted option; NULL
+ * when none can be made (out of memory: the analysis opens alone). */
+static struct pdmv2_decryptor *
+decryptor_of(struct preopen *p, const struct frame_work *fw)
+{
+	struct sender probe, *s;
+	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
+
+	probe.key = fw->key;
+	probe.src_is_a = fw->src_is_a;
+	if ((s = g_hash_table_lookup(p->senders, &probe)))
+		return s->dec;
+	if (g_hash_table_size(p->senders) >= DIRECTIONS_MAX)
+		g_hash_table_remove_all(p->senders);
+	s = g_new0(struct sender, 1);
+	*s = probe;
+	/* the 5-tuple the analysis' flow derives this direction's keys from */
+	flow_key_sender_tuple(&fw->key, fw->src_is_a, ft);
+	if (pdmv2_decryptor_new(p->kl, ft, p->window, &s->dec) != PDMV2_OK) {
+		g_free(s);
+		return NULL;
+	}
+	g_hash_table_add(p->senders, s);
+	return s->dec;
+}
+
+void
+preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n)
+{
+	struct pdmv2_decryptor *dec[64];
+	unsigned i, level;
+
+	g_assert(n <= G_N_ELEMENTS(dec));
+	/* Lookups back to back, then the loads each open will need, level
+	 * by level, so the cache misses of n frames overlap (as the
+	 * analysis does with its batches). */
+	for (i = 0; i < n; i++) {
+		struct frame_work *w = &fw[i];
+
+		w->pre.src = NULL;
+		dec[i] = NULL;
+		if (w->ipv6 && w->n_opts > 0 && w->opt_rc == PDMV2_OK &&
+		    w->opt.variant == PDMV2_VARIANT_ENCRYPTED)
+			dec[i] = decryptor_of(p, w);
+		if (dec[i])
+			__builtin_prefetch(dec[i]);
+	}
+	for (level = 1; level <= 2; level++)
+		for (i = 0; i < n; i++)
+			if (dec[i])
+				pdmv2_decryptor_prefetch(dec[i], &fw[i].opt, (int)level);
+	for (i = 0; i < n; i++)
+		if (dec[i])
+			pdmv2_decryptor_preopen(dec[i], &fw[i].opt, &fw[i].pre);
+}

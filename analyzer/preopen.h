@@ -1,0 +1,30 @@
+/*
+ * preopen.h - the reading thread's share of the decryption.
+ *
+ * With two threads, the AEAD opens would be the analysis thread's
+ * largest cost while the reader waits.  The reader therefore keeps a
+ * decryptor of its own per sender direction (state only: no epochs, no
+ * PRSEQ record) and opens each encrypted option as it reads it; the
+ * analysis hands that answer to pdmv2_decryptor_open_preopened, which
+ * uses it only for the exact key it was opened with (decrypt.h).  The
+ * report is therefore the same as without it, byte for byte, and the
+ * reader still touches nothing the analysis owns.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef ANALYZER_PREOPEN_H
+#define ANALYZER_PREOPEN_H
+
+#include "analyze.h"
+
+struct preopen;
+
+/* kl: the analysis' key log, loaded, not changed while this lives. */
+struct preopen *preopen_new(struct pdmv2_keylog *kl, unsigned kri_window);
+void preopen_free(struct preopen *p);
+
+/* Opens the encrypted options of frames fw[0..n), begun in order, into
+ * their fw->pre. */
+void preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n);
+
+#endif
