@@ -4,13 +4,9 @@
  * The tracker knows nothing of keys: it picks the kri values to try from
  * the F bit and its state, asks the caller's open function, and moves
  * forward only on an authenticated open.  PRSEQ reuse is detected per
- * phase (current and previous) with a 4 KiB bitmap of PRSEQs seen and
- * an arrival-order log of (PRSEQ, 16-bit tag fingerprint); only when a
- * PRSEQ repeats is the log turned into a 64 KiB table to tell a
- * duplicate from a nonce reuse.  The common path touches the bitmap and
- * appends: one cached line, not a random probe into a large table.  At
- * most 32768 log entries exist per phase, so memory per direction is
- * bounded, whatever the packet count.
+ * phase, the current and the previous one, each with a record of the
+ * PRSEQs it has seen (prseq.c), so memory per direction is bounded
+ * whatever the packet count.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -20,19 +16,12 @@
 #include <glib.h>
 
 #include "pdmv2/kri.h"
+#include "prseq.h"
 
-#define PRSEQ_SLOTS (PDMV2_PRSEQ_MAX + 1)
-
-/* A packet reads the header (one cache line), one bitmap word and the
- * log's tail.  The bitmap is made when the phase is first used, so a
- * direction that never opens a packet costs no 8 KiB. */
 struct prseq_phase {
 	bool valid;
 	uint32_t kri;
-	uint32_t *log;		/* PRSEQ << 16 | fingerprint, until a repeat */
-	uint32_t nlog, caplog;
-	uint16_t *fp;		/* by PRSEQ, built at the first repeat */
-	uint64_t *seen;		/* PRSEQ_SLOTS bits */
+	struct prseq_record rec;	/* made at the phase's first packet */
 };
 
 struct pdmv2_kri_tracker {
@@ -72,12 +61,8 @@ pdmv2_kri_tracker_free(struct pdmv2_kri_tracker *t)
 	if (!t)
 		return;
 	g_array_free(t->epochs, TRUE);
-	free(t->ph[0].log);
-	free(t->ph[0].fp);
-	g_free(t->ph[0].seen);
-	free(t->ph[1].log);
-	free(t->ph[1].fp);
-	g_free(t->ph[1].seen);
+	prseq_record_free(&t->ph[0].rec);
+	prseq_record_free(&t->ph[1].rec);
 	free(t);
 }
 
@@ -209,13 +194,7 @@ retire_old(struct pdmv2_kri_tracker *t)
 static void
 phase_reset(struct prseq_phase *p, uint32_t kri)
 {
-	if (p->seen)
-		memset(p->seen, 0, PRSEQ_SLOTS / 8);
-	else
-		p->seen = g_new0(uint64_t, PRSEQ_SLOTS / 64);
-	free(p->fp);
-	p->fp = NULL;
-	p->nlog = 0;		/* the log buffer is kept for reuse */
+	prseq_record_reset(&p->rec);
 	p->kri = kri;
 	p->valid = true;
 }
@@ -245,60 +224,31 @@ phase_for(struct pdmv2_kri_tracker *t, uint32_t kri)
 	return &t->ph[0];
 }
 
-/* At the first repeat of a phase: index the log by PRSEQ. */
-static bool
-phase_index(struct prseq_phase *p)
-{
-	uint32_t i;
-
-	if (!(p->fp = calloc(PRSEQ_SLOTS, sizeof(uint16_t))))
-		return false;
-	for (i = 0; i < p->nlog; i++)
-		p->fp[p->log[i] >> 16] = (uint16_t)p->log[i];
-	p->nlog = 0;
-	return true;
-}
-
 static void
 check_prseq(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
 	    struct pdmv2_kri_result *res)
 {
 	struct prseq_phase *p = phase_for(t, res->kri);
-	uint32_t prseq = opt->random & PDMV2_PRSEQ_MAX;
-	uint64_t bit = UINT64_C(1) << (prseq % 64);
-	uint16_t want;
+	uint16_t fp;
 
 	if (!p)
 		return;
 	/* 16 tag bits tell a replayed packet from a second plaintext under
 	 * the same nonce; a false "duplicate" has odds 2^-16. */
-	want = (uint16_t)(opt->tag[0] << 8 | opt->tag[1]);
-	if (want == 0)
-		want = 1;
-	if (!(p->seen[prseq / 64] & bit)) {
-		p->seen[prseq / 64] |= bit;
-		if (p->fp) {
-			p->fp[prseq] = want;
-			return;
-		}
-		if (p->nlog == p->caplog) {
-			uint32_t cap = p->caplog ? p->caplog * 2 : 256;
-			uint32_t *n = realloc(p->log, cap * sizeof(*n));
-
-			if (!n)
-				return;	/* out of memory: this packet goes unchecked */
-			p->log = n;
-			p->caplog = cap;
-		}
-		p->log[p->nlog++] = prseq << 16 | want;
-		return;
-	}
-	if (!p->fp && !phase_index(p))
-		return;
-	if (p->fp[prseq] == want)
+	fp = (uint16_t)(opt->tag[0] << 8 | opt->tag[1]);
+	if (fp == 0)
+		fp = 1;
+	switch (prseq_record_add(&p->rec, opt->random, fp)) {
+	case PRSEQ_DUPLICATE:
 		res->duplicate = true;
-	else
+		break;
+	case PRSEQ_REUSE:
 		res->nonce_reuse = true;
+		break;
+	case PRSEQ_NEW:
+	case PRSEQ_UNCHECKED:
+		break;
+	}
 }
 
 /* Steps 1-4 of 5.4: find the kri that opens opt and move the state;
@@ -390,12 +340,9 @@ pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
 	 * phase only: the previous one is for late packets, and loads are
 	 * what a packet is short of (the prefetches of a batch fill the
 	 * miss queue). */
-	if (t->ph[0].seen)
-		__builtin_prefetch(&t->ph[0].seen[prseq / 64], 1);
+	prseq_record_prefetch(&t->ph[0].rec, prseq);
 	if (t->last)
 		__builtin_prefetch(t->last, 1);
-	if (t->ph[0].log && t->ph[0].nlog < t->ph[0].caplog)
-		__builtin_prefetch(&t->ph[0].log[t->ph[0].nlog], 1);
 }
 
 void

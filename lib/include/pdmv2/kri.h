@@ -5,9 +5,10 @@
  * for each encrypted option from its F bit and the current state, asks
  * the caller to open with each (so it knows nothing of keys), moves the
  * state only on an authenticated open, and keeps the epoch list and the
- * PRSEQ reuse findings.  Memory is bounded per direction: one fixed-size
- * PRSEQ table for the current and the previous phase, plus one record
- * per epoch.
+ * PRSEQ reuse findings.  Memory is bounded per direction: a PRSEQ
+ * record for the current and the previous phase (2 KiB for a phase of a
+ * few hundred packets, at most 4 KiB plus 4 bytes a packet for larger
+ * ones), plus one record per epoch not yet retired.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -1,0 +1,45 @@
+/*
+ * prseq.h - internal: one key phase's record of the PRSEQs seen (kri.c),
+ * which tells a new PRSEQ from a duplicate packet (same PRSEQ, same tag
+ * fingerprint) and from a nonce reuse (same PRSEQ, another fingerprint;
+ * PROFILE.md 5.4).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef PDMV2_PRSEQ_H
+#define PDMV2_PRSEQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A phase of a few hundred packets, the common case, is a small hash
+ * set (sparse); past SPARSE_MAX_SLOTS / 2 PRSEQs it becomes a bitmap of
+ * all 32768 values plus an arrival log (dense), as large phases are
+ * cheaper that way.  Zeroed is empty. */
+struct prseq_record {
+	uint32_t *slot;		/* sparse: PRSEQ << 16 | fingerprint; 0 free */
+	uint32_t nslot, nused;	/* nslot a power of two, 0 before the first */
+	bool dense;		/* once dense, it stays dense when reset */
+	uint64_t *seen;		/* dense: a bit per PRSEQ value */
+	uint32_t *log;		/* dense: PRSEQ << 16 | fingerprint, until a repeat */
+	uint32_t nlog, caplog;
+	uint16_t *fp;		/* dense: fingerprint by PRSEQ, from the first repeat */
+};
+
+enum prseq_seen {
+	PRSEQ_NEW,
+	PRSEQ_DUPLICATE,
+	PRSEQ_REUSE,
+	PRSEQ_UNCHECKED,	/* out of memory: not recorded */
+};
+
+/* fp: 16 bits of the packet's tag, never 0. */
+enum prseq_seen prseq_record_add(struct prseq_record *r, uint16_t prseq,
+				 uint16_t fp);
+/* Empty, for a new phase; the memory is kept for it. */
+void prseq_record_reset(struct prseq_record *r);
+void prseq_record_free(struct prseq_record *r);
+/* A hint: starts loading what adding prseq will read. */
+void prseq_record_prefetch(const struct prseq_record *r, uint16_t prseq);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * test_prseq.c - the PRSEQ record of a key phase (lib/prseq.c) against a
+ * plain model: a fingerprint per PRSEQ value.  Phases of every size
+ * cross the sparse/dense switch, with repeats, reuses and resets.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "prseq.h"
+
+#define VALUES 32768
+
+static uint32_t rng = 12345;
+
+static uint32_t
+next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+/* One phase of n packets: each packet a fresh PRSEQ, or (1 in 8) one
+ * already sent, with its own fingerprint (a duplicate) or another one
+ * (a nonce reuse).  The record must answer as the model does. */
+static void
+phase(struct prseq_record *r, unsigned n, unsigned *seen_dense)
+{
+	static uint16_t model[VALUES];	/* 0: not seen */
+	static uint16_t sent[VALUES];
+	unsigned i, nsent = 0, dup = 0, reuse = 0;
+
+	memset(model, 0, sizeof(model));
+	for (i = 0; i < n; i++) {
+		uint16_t v, fp;
+		enum prseq_seen want, got;
+
+		if (nsent && next() % 8 == 0) {
+			v = sent[next() % nsent];
+			fp = next() % 2 ? model[v] : (uint16_t)(model[v] % 65535 + 1);
+		} else {
+			do
+				v = (uint16_t)(next() % VALUES);
+			while (model[v] && nsent < VALUES);
+			fp = (uint16_t)(next() % 65535 + 1);
+		}
+		if (!model[v])
+			want = PRSEQ_NEW;
+		else
+			want = model[v] == fp ? PRSEQ_DUPLICATE : PRSEQ_REUSE;
+		got = prseq_record_add(r, v, fp);
+		assert_int_equal(got, want);
+		if (want == PRSEQ_NEW) {
+			model[v] = fp;
+			sent[nsent++] = v;
+		}
+		dup += want == PRSEQ_DUPLICATE;
+		reuse += want == PRSEQ_REUSE;
+	}
+	if (n >= 64) {	/* the phase did exercise both kinds of repeat */
+		assert_true(dup > 0);
+		assert_true(reuse > 0);
+	}
+	*seen_dense += r->dense;
+}
+
+static void
+test_record_matches_model_across_sizes_and_resets(void **state)
+{
+	static const unsigned sizes[] = {1, 5, 200, 40, 255, 256, 257, 300,
+					 3, 5000, 17, 20000};
+	struct prseq_record r = {0};
+	unsigned i, dense = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		prseq_record_reset(&r);
+		phase(&r, sizes[i], &dense);
+	}
+	/* small phases stay sparse until one needs more than 256 PRSEQs,
+	 * and a dense record stays dense */
+	assert_true(dense >= 4 && dense <= 8);
+	assert_true(r.dense);
+	prseq_record_free(&r);
+}
+
+static void
+test_small_phase_is_sparse_and_small(void **state)
+{
+	struct prseq_record r = {0};
+	unsigned i;
+
+	(void)state;
+	for (i = 1; i <= 200; i++)
+		assert_int_equal(prseq_record_add(&r, (uint16_t)(i * 97), 7), PRSEQ_NEW);
+	assert_false(r.dense);
+	assert_null(r.seen);
+	assert_int_equal(r.nslot, 512);		/* 2 KiB, half full at most */
+	assert_int_equal(prseq_record_add(&r, 97, 7), PRSEQ_DUPLICATE);
+	assert_int_equal(prseq_record_add(&r, 194, 8), PRSEQ_REUSE);
+	prseq_record_reset(&r);
+	assert_int_equal(prseq_record_add(&r, 97, 8), PRSEQ_NEW);
+	prseq_record_free(&r);
+}
+
+static void
+test_prseq_zero_and_high_bit(void **state)
+{
+	struct prseq_record r = {0};
+
+	(void)state;
+	/* 0 is never sent, but a capture may hold it; the F bit is not part
+	 * of the PRSEQ */
+	assert_int_equal(prseq_record_add(&r, 0, 1), PRSEQ_NEW);
+	assert_int_equal(prseq_record_add(&r, 0, 1), PRSEQ_DUPLICATE);
+	assert_int_equal(prseq_record_add(&r, 0x8005, 3), PRSEQ_NEW);
+	assert_int_equal(prseq_record_add(&r, 0x0005, 3), PRSEQ_DUPLICATE);
+	prseq_record_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_matches_model_across_sizes_and_resets),
+		cmocka_unit_test(test_small_phase_is_sparse_and_small),
+		cmocka_unit_test(test_prseq_zero_and_high_bit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
