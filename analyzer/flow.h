@@ -44,7 +44,7 @@ struct flow_dir {
 	struct pdmv2_gptr_sender *gsender;	/* this side's sender record */
 	bool fin;				/* TCP FIN seen from this side */
 	bool keyless;				/* dec has no key for this side */
-	struct pdmv2_psn psn;			/* header, then its 4 KiB window */
+	struct pdmv2_psn psn;			/* gaps, or a pointer to a 4 KiB window */
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];	/* sender 5-tuple */
 	struct epoch_chain epochs_out;		/* epochs the tracker retired */
 };

@@ -21,6 +21,105 @@
 #include "pdmv2/psn.h"
 #include "pdmv2/samples.h"
 
+/* PSN accounting against its definition: every extended value seen, in
+ * a plain set; a value above the highest is new, one below it seen
+ * before is a duplicate, else reordered.  The library keeps only gaps
+ * or a window; the answers must be the same. */
+#define MODEL_SPAN (1u << 24)	/* extended values from 2^32 - 2^20 the walk can reach */
+
+static uint32_t psn_rng = 777;
+
+static uint32_t
+psn_next(void)
+{
+	psn_rng ^= psn_rng << 13;
+	psn_rng ^= psn_rng >> 17;
+	psn_rng ^= psn_rng << 5;
+	return psn_rng;
+}
+
+static void
+psn_walk(unsigned n, unsigned back_per_1000, unsigned loss_per_1000,
+	 bool want_window)
+{
+	static uint8_t seen[MODEL_SPAN];	/* by ext - base */
+	const uint64_t base = (UINT64_C(1) << 32) - (1u << 20);
+	struct pdmv2_psn p;
+	uint64_t highest = 0, lowest = 0, distinct = 0, dup = 0, reord = 0;
+	uint16_t psn = (uint16_t)psn_next();
+	unsigned i;
+
+	memset(seen, 0, sizeof(seen));
+	pdmv2_psn_init(&p);
+	for (i = 0; i < n; i++) {
+		uint32_t r = psn_next() % 1000;
+		enum pdmv2_psn_class c, want;
+		uint64_t ext, e;
+		int32_t diff;
+
+		if (i > 0) {
+			if (r < back_per_1000)
+				psn = (uint16_t)(psn - psn_next() % 60);	/* reorder or dup */
+			else if (r == 999 && back_per_1000)
+				psn = (uint16_t)(psn + 20000 + psn_next() % 12769);	/* far */
+			else
+				psn = (uint16_t)(psn + 1 + (psn_next() % 1000 < loss_per_1000 ?
+							    1 + psn_next() % 5 : 0));
+		}
+		/* the unwrapping rule, as PROFILE.md 7 gives it */
+		if (i == 0) {
+			e = (UINT64_C(1) << 32) + psn;
+		} else {
+			diff = (int16_t)(uint16_t)(psn - (uint16_t)highest);
+			if (diff == -32768)
+				diff = 32768;
+			e = (uint64_t)((int64_t)highest + diff);
+		}
+		assert_true(e >= base && e - base < MODEL_SPAN);
+		if (i == 0 || e > highest)
+			want = PDMV2_PSN_NEW;
+		else if (seen[e - base])
+			want = PDMV2_PSN_DUPLICATE;
+		else
+			want = PDMV2_PSN_REORDERED;
+		c = pdmv2_psn_add(&p, psn, &ext);
+		assert_int_equal(c, want);
+		assert_true(ext == e);
+		if (want != PDMV2_PSN_DUPLICATE) {
+			seen[e - base] = 1;
+			distinct++;
+		}
+		dup += want == PDMV2_PSN_DUPLICATE;
+		reord += want == PDMV2_PSN_REORDERED;
+		if (i == 0 || e > highest)
+			highest = e;
+		if (i == 0 || e < lowest)
+			lowest = e;
+	}
+	assert_true(p.highest == highest);
+	assert_true(p.lowest == lowest);
+	assert_true(p.distinct == distinct);
+	assert_true(p.duplicates == dup);
+	assert_true(p.reordered == reord);
+	assert_true(pdmv2_psn_lost(&p) == highest - lowest + 1 - distinct);
+	/* the window is made only when a PSN came back, or gaps piled up */
+	assert_int_equal(p.seen != NULL, want_window);
+	pdmv2_psn_free(&p);
+}
+
+static void
+test_psn_matches_its_definition(void **state)
+{
+	(void)state;
+	psn_walk(5000, 0, 0, false);		/* clean: no window */
+	psn_walk(70000, 0, 0, false);		/* clean, wrapping */
+	psn_walk(300, 0, 10, false);		/* a few losses: gaps only */
+	psn_walk(100000, 0, 20, true);		/* many losses */
+	psn_walk(100000, 20, 20, true);		/* reorder, dups, far jumps */
+	psn_walk(100000, 100, 0, true);
+	psn_walk(3000, 300, 300, true);
+}
+
 static void
 test_psn_wrap_is_not_loss(void **state)
 {
@@ -307,6 +406,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_psn_matches_its_definition),
 		cmocka_unit_test(test_psn_wrap_is_not_loss),
 		cmocka_unit_test(test_psn_loss_duplicate_reorder),
 		cmocka_unit_test(test_psn_mid_flow_start_with_an_earlier_reordered_psn),

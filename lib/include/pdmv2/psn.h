@@ -5,7 +5,11 @@
  * sequence, the value closest to the highest seen so far.  A value can
  * therefore never be more than 32768 below the highest, so a fixed
  * 32768-bit window of "seen" bits makes duplicate detection exact with
- * memory independent of the packet count (4 KiB per direction).
+ * memory independent of the packet count (4 KiB per direction).  While
+ * PSNs only rise, with at most PDMV2_PSN_GAPS runs of missing values in
+ * the window, the gaps say the same in a few bytes: the window is made
+ * only when a PSN comes back below the highest, or gaps pile up, which
+ * spares most short or clean flows its 4 KiB.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -16,6 +20,7 @@
 #include <stdint.h>
 
 #define PDMV2_PSN_WINDOW 32768
+#define PDMV2_PSN_GAPS 4
 
 enum pdmv2_psn_class {
 	PDMV2_PSN_NEW = 0,	/* above the highest so far (or the first) */
@@ -32,9 +37,12 @@ struct pdmv2_psn {
 	uint64_t distinct;
 	uint64_t duplicates;
 	uint64_t reordered;
-	uint64_t *seen;		/* WINDOW bits, bit (ext % WINDOW); made at
-				 * the first PSN, so a direction whose
-				 * options are never readable costs none */
+	uint64_t *seen;		/* WINDOW bits, bit (ext % WINDOW), or NULL
+				 * while the gaps below tell what was seen */
+	unsigned ngaps;
+	struct {
+		uint64_t lo, hi;	/* missing: lo..hi, extended values */
+	} gap[PDMV2_PSN_GAPS];		/* oldest first */
 };
 
 void pdmv2_psn_init(struct pdmv2_psn *p);
