@@ -10,6 +10,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,10 @@ struct pdmv2_keylog {
 	GPtrArray *diags;		/* struct diag * */
 	GPtrArray *files;		/* file names (char *) */
 	GHashTable *secondary;		/* "entry#client" -> struct pdmv2_keysrc * */
+	/* Lookups may run on several threads at once (pdmv2-analyze's reader
+	 * and analysis); secondary is the one thing they change.  A pthread
+	 * mutex, not a GMutex: ThreadSanitizer sees only the former. */
+	pthread_mutex_t secondary_lock;
 	size_t nerrors;
 };
 
@@ -89,6 +94,7 @@ pdmv2_keylog_new(struct pdmv2_keylog **out)
 	kl->secondary = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
 					      (GDestroyNotify)g_bytes_unref,
 					      keysrc_free);
+	pthread_mutex_init(&kl->secondary_lock, NULL);
 	*out = kl;
 	return PDMV2_OK;
 }
@@ -99,6 +105,7 @@ pdmv2_keylog_free(struct pdmv2_keylog *kl)
 	if (!kl)
 		return;
 	g_hash_table_destroy(kl->secondary);
+	pthread_mutex_destroy(&kl->secondary_lock);
 	g_ptr_array_free(kl->entries, TRUE);
 	g_ptr_array_free(kl->diags, TRUE);
 	g_ptr_array_free(kl->files, TRUE);
@@ -479,19 +486,14 @@ pdmv2_keylog_nerrors(const struct pdmv2_keylog *kl)
 	return kl->nerrors;
 }
 
-/* The Primary/Secondary source for one client: derived once, cached. */
+/* secondary_src's cache lookup or derivation, under its lock; takes key. */
 static const struct pdmv2_keysrc *
-secondary_src(struct pdmv2_keylog *kl, guint idx, const struct entry *e,
-	      const uint8_t client[16])
+secondary_make(struct pdmv2_keylog *kl, GBytes *key, const struct entry *e,
+	       const uint8_t client[16])
 {
-	uint8_t id[sizeof(guint) + 16], secret[PDMV2_SECRET_BYTES];
-	struct pdmv2_keysrc *src;
-	GBytes *key;
+	uint8_t secret[PDMV2_SECRET_BYTES];
+	struct pdmv2_keysrc *src = g_hash_table_lookup(kl->secondary, key);
 
-	memcpy(id, &idx, sizeof(idx));
-	memcpy(id + sizeof(idx), client, 16);
-	key = g_bytes_new(id, sizeof(id));
-	src = g_hash_table_lookup(kl->secondary, key);
 	if (src) {
 		g_bytes_unref(key);
 		return src;
@@ -510,6 +512,24 @@ secondary_src(struct pdmv2_keylog *kl, guint idx, const struct entry *e,
 	}
 	pdmv2_wipe(secret, sizeof(secret));
 	g_hash_table_insert(kl->secondary, key, src);
+	return src;
+}
+
+/* The Primary/Secondary source for one client: derived once, cached. */
+static const struct pdmv2_keysrc *
+secondary_src(struct pdmv2_keylog *kl, guint idx, const struct entry *e,
+	      const uint8_t client[16])
+{
+	uint8_t id[sizeof(guint) + 16];
+	const struct pdmv2_keysrc *src;
+	GBytes *key;
+
+	memcpy(id, &idx, sizeof(idx));
+	memcpy(id + sizeof(idx), client, 16);
+	key = g_bytes_new(id, sizeof(id));
+	pthread_mutex_lock(&kl->secondary_lock);
+	src = secondary_make(kl, key, e, client);
+	pthread_mutex_unlock(&kl->secondary_lock);
 	return src;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <cmocka.h>
 
 #include "pdmv2/crypto.h"
@@ -165,6 +166,64 @@ test_primary_secret_derives_the_vectors_secondary_secret(void **state)
 	json_object_put(vec);
 }
 
+/* pdmv2-analyze looks keys up from two threads at once: a lookup that
+ * derives a PRIMARY_SECRET's secondary secret for a new client caches
+ * it, and every lookup must find the one cached source. */
+#define CLIENTS 64
+
+struct lookups {
+	struct pdmv2_keylog *kl;
+	bool backwards;
+	const struct pdmv2_keysrc *got[CLIENTS];
+};
+
+static void *
+look_up_all(void *p)
+{
+	struct lookups *l = p;
+	uint8_t ft[37];
+	char client[64];
+	unsigned i;
+
+	for (i = 0; i < CLIENTS; i++) {
+		unsigned c = l->backwards ? CLIENTS - 1 - i : i;
+		const struct pdmv2_keysrc *src[2];
+
+		snprintf(client, sizeof(client), "2001:db8:c::%x", c + 1);
+		ft_of(client, "2001:db8:5::1", 40000, 443, 17, ft);
+		if (pdmv2_keylog_lookup(l->kl, ft, src, 2) == 1)
+			l->got[c] = src[0];
+	}
+	return NULL;
+}
+
+static void
+test_lookups_from_two_threads_share_one_cache(void **state)
+{
+	static const char text[] = "PDMV2_PRIMARY_SECRET 2001:db8:c::/48 * aes128gcm "
+		"0707070707070707070707070707070707070707070707070707070707070707 -\n";
+	struct lookups a = {0}, b = {0};
+	pthread_t t;
+	unsigned i;
+
+	(void)state;
+	pdmv2_keylog_new(&a.kl);
+	pdmv2_keylog_load_buffer(a.kl, "mem", text, strlen(text));
+	assert_int_equal(pdmv2_keylog_count(a.kl), 1);
+	b.kl = a.kl;
+	b.backwards = true;
+	assert_int_equal(pthread_create(&t, NULL, look_up_all, &a), 0);
+	look_up_all(&b);
+	pthread_join(t, NULL);
+	for (i = 0; i < CLIENTS; i++) {
+		assert_non_null(a.got[i]);
+		assert_ptr_equal(a.got[i], b.got[i]);
+		if (i)
+			assert_ptr_not_equal(a.got[i], a.got[i - 1]);
+	}
+	pdmv2_keylog_free(a.kl);
+}
+
 static void
 test_unreadable_file_is_an_io_error_with_a_diagnostic(void **state)
 {
@@ -228,6 +287,7 @@ main(void)
 		cmocka_unit_test(test_each_malformed_field_is_reported_with_its_line),
 		cmocka_unit_test(test_lookup_orders_session_key_then_specific_then_primary),
 		cmocka_unit_test(test_primary_secret_derives_the_vectors_secondary_secret),
+		cmocka_unit_test(test_lookups_from_two_threads_share_one_cache),
 		cmocka_unit_test(test_unreadable_file_is_an_io_error_with_a_diagnostic),
 		cmocka_unit_test(test_long_lines_and_nul_bytes_are_errors_not_hangs),
 		cmocka_unit_test(test_prefix_text_forms),

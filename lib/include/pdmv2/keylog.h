@@ -90,7 +90,9 @@ size_t pdmv2_keylog_nerrors(const struct pdmv2_keylog *kl);
  * then SECRET entries matching {S, D} most specific first, then
  * PRIMARY_SECRET entries.  Writes up to max pointers, returns how many
  * there are in total.  Derived material (prk, secondary secrets) is
- * computed once and cached inside the key log.
+ * computed once and cached inside the key log, under a lock: lookups
+ * and pdmv2_keysrc_derive may run on several threads at once, once
+ * loading is over.  A source's pointer is the same for every lookup.
  */
 size_t pdmv2_keylog_lookup(struct pdmv2_keylog *kl,
 			   const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
