@@ -3,7 +3,8 @@
  * (link layer, header walk, flow table, option decode, decryption, Kri,
  * PSN, samples, Global Pointer) and the report built from it.  The
  * first byte picks the link type (low 3 bits), batches of frames as the
- * program runs them (bit 7) and --jsonl streaming (bit 6); the rest is
+ * program runs them (bit 7), the reading thread's opening ahead on those
+ * batches (bit 5, preopen.h) and --jsonl streaming (bit 6); the rest is
  * cut into frames by a 2-byte length prefix, so flows see several
  * packets.
  *
@@ -18,6 +19,7 @@
 #include <pcap/dlt.h>
 
 #include "analyze.h"
+#include "preopen.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -38,6 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input_info in = {0};
 	struct frame_work b[BATCH];
 	struct analysis *a;
+	struct preopen *pre = NULL;
 	json_object *rep;
 	unsigned nb = 0;
 	bool batched;
@@ -56,6 +59,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	a = analysis_new(&cfg);
 	(void)pdmv2_keylog_load_buffer(a->keylog, "fuzz", keylog, sizeof(keylog) - 1);
+	if (batched && (data[-1] & 0x20))
+		pre = preopen_new(a->keylog, cfg.kri_window);
 	while (size >= 2) {
 		size_t n = (size_t)data[0] << 8 | data[1];
 
@@ -70,6 +75,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 * after _begin */
 			analysis_frame_begin(a, dlt, ts, data, n, &b[nb++]);
 			if (nb == BATCH) {
+				if (pre)
+					preopen_frames(pre, b, nb);
 				analysis_frames_finish(a, &in, b, nb);
 				nb = 0;
 			}
@@ -78,6 +85,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		data += n;
 		size -= n;
 	}
+	if (pre)
+		preopen_frames(pre, b, nb);
+	preopen_free(pre);
 	analysis_frames_finish(a, &in, b, nb);
 	if (cfg.jsonl) {
 		analysis_finish_stream(a);

@@ -139,6 +139,14 @@ done
 cmp thr1.json thr2.json || fail "--threads 2 report differs from --threads 1"
 cmp thr1.jsonl thr2.jsonl || fail "--threads 2 --jsonl differs from --threads 1"
 cmp thr1.frames thr2.frames || fail "--threads 2 --dump-frames differs"
+# Both threads look keys up (the reader opens ahead, preopen.h); a
+# PRIMARY_SECRET for every pair makes each lookup derive and cache a
+# secondary secret: the ThreadSanitizer stage checks that cache.
+{ cat thr.keylog; echo "PDMV2_PRIMARY_SECRET * * aes128gcm $(printf '%064d' 7) -"; } >thr-p.keylog
+for t in 1 2; do
+	"$A" -q --threads $t -k thr-p.keylog -o thr-p$t.json thr.pcap
+done
+cmp thr-p1.json thr-p2.json || fail "--threads 2 with a PRIMARY_SECRET differs"
 python3 - <<'PY' || fail "--threads test capture too small"
 import json
 r = json.load(open("thr1.json"))
