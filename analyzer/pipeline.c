@@ -39,7 +39,7 @@ struct pipeline {
 	struct input_info *in;
 	bool threaded;
 	struct preopen *pre;		/* the reader's, with keys and a thread */
-	bool preopening;		/* the reader opens ahead in this chunk */
+	unsigned share;			/* of PREOPEN_SHARES the reader opens */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t filled, emptied;	/* produced rose; consumed rose */
@@ -108,7 +108,7 @@ pipeline_start(struct analysis *a, struct input_info *in, bool threaded)
 	} else if (pdmv2_keylog_count(a->keylog) > 0) {
 		/* the key log is complete: main loads it before any input */
 		pl->pre = preopen_new(a->keylog, a->cfg.kri_window);
-		pl->preopening = true;
+		pl->share = PREOPEN_SHARES;
 	}
 	return pl;
 }
@@ -130,12 +130,19 @@ hand_over(struct pipeline *pl)
 	pthread_cond_signal(&pl->filled);
 	while (next - pl->consumed >= CHUNKS)
 		pthread_cond_wait(&pl->emptied, &pl->lock);
-	/* Whoever is behind gets help: a chunk still waiting behind the
-	 * one being finished means the analysis is slower, so the reader
-	 * opens ahead in the next chunk; otherwise it leaves the opens to
-	 * the analysis and reads on.  Measured on the 10M bench capture,
-	 * opening always made the reader the slower thread by two to one. */
-	pl->preopening = pl->pre && next - pl->consumed >= 2;
+	/* Whoever is behind gets help.  Chunks piling up for the analysis
+	 * (3 or 4 handed over, not finished) mean it is the slower: the
+	 * reader takes on the directions of one more group.  The analysis
+	 * waiting for this very chunk means the reader is the slower: it
+	 * gives one group back.  A direction stays with one thread while
+	 * the share holds, so its keys are derived once.  Opening
+	 * everything made the reader the slower thread by two to one; whole
+	 * chunks on or off instead (each thread deriving every key) took a
+	 * tenth longer on the 1M and 10M bench captures. */
+	if (next - pl->consumed >= 3 && pl->share < PREOPEN_SHARES)
+		pl->share++;
+	else if (next - pl->consumed <= 1 && pl->share > 0)
+		pl->share--;
 	pthread_mutex_unlock(&pl->lock);
 	pl->cur = &pl->chunks[next % CHUNKS];
 }
@@ -147,8 +154,8 @@ pipeline_commit(struct pipeline *pl)
 
 	/* a batch at a time, as the analysis does, so lookups run back to
 	 * back (CHUNK is a multiple of BATCH) */
-	if (pl->preopening && n % BATCH == 0)
-		preopen_frames(pl->pre, &pl->cur->fw[n - BATCH], BATCH);
+	if (pl->pre && pl->share && n % BATCH == 0)
+		preopen_frames(pl->pre, &pl->cur->fw[n - BATCH], BATCH, pl->share);
 	if (n < (pl->threaded ? CHUNK : BATCH))
 		return;
 	if (pl->threaded)
@@ -163,8 +170,9 @@ pipeline_finish(struct pipeline *pl)
 	if (pl->threaded) {
 		unsigned rest = pl->cur->n % BATCH;
 
-		if (pl->preopening && rest)
-			preopen_frames(pl->pre, &pl->cur->fw[pl->cur->n - rest], rest);
+		if (pl->pre && pl->share && rest)
+			preopen_frames(pl->pre, &pl->cur->fw[pl->cur->n - rest], rest,
+				       pl->share);
 		preopen_free(pl->pre);
 		pthread_mutex_lock(&pl->lock);
 		if (pl->cur->n)

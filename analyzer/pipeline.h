@@ -9,8 +9,9 @@
  * with one thread, frame for frame.  The reader touches nothing of the
  * analysis but the frame numbering; everything else is the analysis
  * thread's, so there are no locks beyond the hand-over queues.  With a
- * key log, the reader also opens encrypted options ahead, with keys of
- * its own (preopen.h), in the chunks where the analysis is the slower.
+ * key log, the reader also opens the encrypted options of a share of
+ * the directions ahead, with keys of its own (preopen.h), the share
+ * moving so that neither thread waits on the other.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -99,8 +99,18 @@ decryptor_of(struct preopen *p, const struct frame_work *fw)
 	return s->dec;
 }
 
+/* Which of PREOPEN_SHARES groups a frame's direction is in. */
+static unsigned
+group_of(const struct frame_work *w)
+{
+	uint32_t h = w->key.hash ^ (w->src_is_a ? 0x9E3779B9u : 0);
+
+	return (h * UINT32_C(2654435761)) >> 28;
+}
+
 void
-preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n)
+preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n,
+	       unsigned share)
 {
 	struct pdmv2_decryptor *dec[64];
 	unsigned i, level;
@@ -115,7 +125,8 @@ preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n)
 		w->pre.src = NULL;
 		dec[i] = NULL;
 		if (w->ipv6 && w->n_opts > 0 && w->opt_rc == PDMV2_OK &&
-		    w->opt.variant == PDMV2_VARIANT_ENCRYPTED)
+		    w->opt.variant == PDMV2_VARIANT_ENCRYPTED &&
+		    group_of(w) < share)
 			dec[i] = decryptor_of(p, w);
 		if (dec[i])
 			__builtin_prefetch(dec[i]);

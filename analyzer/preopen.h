@@ -4,7 +4,8 @@
  * With two threads, the AEAD opens would be the analysis thread's
  * largest cost while the reader waits.  The reader therefore keeps a
  * decryptor of its own per sender direction (state only: no epochs, no
- * PRSEQ record) and opens each encrypted option as it reads it; the
+ * PRSEQ record) and opens the encrypted options of a share of the
+ * directions (pipeline.c sets it) as it reads them; the
  * analysis hands that answer to pdmv2_decryptor_open_preopened, which
  * uses it only for the exact key it was opened with (decrypt.h).  The
  * report is therefore the same as without it, byte for byte, and the
@@ -23,8 +24,12 @@ struct preopen;
 struct preopen *preopen_new(struct pdmv2_keylog *kl, unsigned kri_window);
 void preopen_free(struct preopen *p);
 
+#define PREOPEN_SHARES 16
+
 /* Opens the encrypted options of frames fw[0..n), begun in order, into
- * their fw->pre. */
-void preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n);
+ * their fw->pre: those of the directions in the first share of
+ * PREOPEN_SHARES groups (a fixed split by 5-tuple). */
+void preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n,
+		    unsigned share);
 
 #endif

@@ -76,7 +76,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			analysis_frame_begin(a, dlt, ts, data, n, &b[nb++]);
 			if (nb == BATCH) {
 				if (pre)
-					preopen_frames(pre, b, nb);
+					preopen_frames(pre, b, nb, PREOPEN_SHARES);
 				analysis_frames_finish(a, &in, b, nb);
 				nb = 0;
 			}
@@ -86,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= n;
 	}
 	if (pre)
-		preopen_frames(pre, b, nb);
+		preopen_frames(pre, b, nb, PREOPEN_SHARES);
 	preopen_free(pre);
 	analysis_frames_finish(a, &in, b, nb);
 	if (cfg.jsonl) {
