@@ -107,7 +107,7 @@ pipeline_start(struct analysis *a, struct input_info *in, bool threaded)
 		pthread_mutex_destroy(&pl->lock);
 	} else if (pdmv2_keylog_count(a->keylog) > 0) {
 		/* the key log is complete: main loads it before any input */
-		pl->pre = preopen_new(a->keylog, a->cfg.kri_window);
+		pl->pre = preopen_new(a->keylog, a->cfg.kri_window, 65536);
 		pl->share = PREOPEN_SHARES;
 	}
 	return pl;

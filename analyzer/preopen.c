@@ -9,12 +9,6 @@
 #include "flow.h"
 #include "preopen.h"
 
-/* Directions kept before the table starts again from empty: a bound on
- * memory for captures of endless short flows (with --jsonl the analysis
- * frees finished flows; this table cannot tell which are).  Starting
- * again costs one key derivation per direction, never a result. */
-#define DIRECTIONS_MAX 65536
-
 struct sender {
 	struct flow_key key;	/* first: the record is its own hash key */
 	bool src_is_a;		/* the direction whose source is key.a */
@@ -24,6 +18,7 @@ struct sender {
 struct preopen {
 	struct pdmv2_keylog *kl;
 	unsigned window;
+	unsigned max_senders;
 	GHashTable *senders;	/* struct sender, key == value */
 };
 
@@ -53,12 +48,13 @@ sender_free(gpointer p)
 }
 
 struct preopen *
-preopen_new(struct pdmv2_keylog *kl, unsigned kri_window)
+preopen_new(struct pdmv2_keylog *kl, unsigned kri_window, unsigned max_directions)
 {
 	struct preopen *p = g_new0(struct preopen, 1);
 
 	p->kl = kl;
 	p->window = kri_window;
+	p->max_senders = max_directions;
 	p->senders = g_hash_table_new_full(sender_hash, sender_equal,
 					   sender_free, NULL);
 	return p;
@@ -85,8 +81,6 @@ decryptor_of(struct preopen *p, const struct frame_work *fw)
 	probe.src_is_a = fw->src_is_a;
 	if ((s = g_hash_table_lookup(p->senders, &probe)))
 		return s->dec;
-	if (g_hash_table_size(p->senders) >= DIRECTIONS_MAX)
-		g_hash_table_remove_all(p->senders);
 	s = g_new0(struct sender, 1);
 	*s = probe;
 	/* the 5-tuple the analysis' flow derives this direction's keys from */
@@ -116,6 +110,10 @@ preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n,
 	unsigned i, level;
 
 	g_assert(n <= G_N_ELEMENTS(dec));
+	/* Full: start again from empty, here and not amid the batch, whose
+	 * decryptors are held in dec[] until its opens are done. */
+	if (g_hash_table_size(p->senders) + n > p->max_senders)
+		g_hash_table_remove_all(p->senders);
 	/* Lookups back to back, then the loads each open will need, level
 	 * by level, so the cache misses of n frames overlap (as the
 	 * analysis does with its batches). */

@@ -20,8 +20,14 @@
 
 struct preopen;
 
-/* kl: the analysis' key log, loaded, not changed while this lives. */
-struct preopen *preopen_new(struct pdmv2_keylog *kl, unsigned kri_window);
+/* kl: the analysis' key log, loaded, not changed while this lives.
+ * Past max_directions sender directions the table starts again from
+ * empty: a bound on memory for captures of endless short flows (with
+ * --jsonl the analysis frees finished flows; this table cannot tell
+ * which are).  Starting again costs a key derivation per direction,
+ * never a result. */
+struct preopen *preopen_new(struct pdmv2_keylog *kl, unsigned kri_window,
+			    unsigned max_directions);
 void preopen_free(struct preopen *p);
 
 #define PREOPEN_SHARES 16

@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a = analysis_new(&cfg);
 	(void)pdmv2_keylog_load_buffer(a->keylog, "fuzz", keylog, sizeof(keylog) - 1);
 	if (batched && (data[-1] & 0x20))
-		pre = preopen_new(a->keylog, cfg.kri_window);
+		pre = preopen_new(a->keylog, cfg.kri_window, 8);	/* fills up */
 	while (size >= 2) {
 		size_t n = (size_t)data[0] << 8 | data[1];
 
