@@ -263,6 +263,20 @@ pdmv2_cipher_free(struct pdmv2_cipher *c)
 	free(c);
 }
 
+enum pdmv2_err
+pdmv2_cipher_rekey(struct pdmv2_cipher *c, const uint8_t *key,
+		   const uint8_t base_nonce[PDMV2_NONCE_BYTES])
+{
+	memcpy(c->key, key, c->key_len);
+	memcpy(c->base_nonce, base_nonce, PDMV2_NONCE_BYTES);
+	/* the sealing context, rarely made, is made again when needed */
+	EVP_CIPHER_CTX_free(c->seal);
+	c->seal = NULL;
+	if (EVP_DecryptInit_ex2(c->open, NULL, c->key, NULL, NULL) <= 0)
+		return PDMV2_ERR_CRYPTO;
+	return PDMV2_OK;
+}
+
 void
 pdmv2_cipher_prefetch(const struct pdmv2_cipher *c)
 {

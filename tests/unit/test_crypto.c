@@ -175,6 +175,54 @@ test_open_returns_every_plaintext(void **state)
 	}
 }
 
+/* A cipher re-keyed to another case's key opens and seals as that
+ * case's own cipher does, and no longer opens its first case. */
+static void
+test_rekeyed_cipher_is_the_other_keys_cipher(void **state)
+{
+	json_object *cases = test_get(vectors, "session_keys_and_options");
+	size_t i, j, n, pairs = 0;
+
+	(void)state;
+	for (i = 0; i < json_object_array_length(cases); i++) {
+		for (j = 0; j < json_object_array_length(cases); j++) {
+			json_object *a = json_object_array_get_idx(cases, i);
+			json_object *b = json_object_array_get_idx(cases, j);
+			struct pdmv2_cipher *ca, *cb;
+			struct pdmv2_option oa, ob;
+			struct pdmv2_metrics m, want;
+			uint8_t wa[64], wb[64], key[32], nonce[12], out[36];
+
+			if (i == j || case_aead(a) != case_aead(b))
+				continue;
+			ca = case_cipher(a);
+			cb = case_cipher(b);
+			n = test_hex(test_get_str(a, "option"), wa, sizeof(wa));
+			assert_int_equal(pdmv2_option_parse(wa, n, &oa), PDMV2_OK);
+			n = test_hex(test_get_str(b, "option"), wb, sizeof(wb));
+			assert_int_equal(pdmv2_option_parse(wb, n, &ob), PDMV2_OK);
+			/* seal once first, so the re-key must drop that context */
+			assert_int_equal(pdmv2_cipher_seal_option(ca, &oa, out), PDMV2_OK);
+			test_hex(test_get_str(b, "key"), key, sizeof(key));
+			test_hex(test_get_str(b, "base_nonce"), nonce, sizeof(nonce));
+			assert_int_equal(pdmv2_cipher_rekey(ca, key, nonce), PDMV2_OK);
+			assert_int_equal(pdmv2_cipher_open_option(ca, &ob, &m), PDMV2_OK);
+			memset(&want, 0, sizeof(want));
+			case_metrics(b, &want);
+			assert_metrics_equal(&m, &want);
+			assert_int_equal(pdmv2_cipher_open_option(ca, &oa, &m), PDMV2_ERR_AUTH);
+			ob.m = want;	/* what case b sealed */
+			assert_int_equal(pdmv2_cipher_seal_option(ca, &ob, out), PDMV2_OK);
+			assert_memory_equal(out, wb, 36);
+			pdmv2_cipher_free(ca);
+			pdmv2_cipher_free(cb);
+			pairs++;
+			break;
+		}
+	}
+	assert_true(pairs >= 2);
+}
+
 static void
 test_open_rejects_tampered_reserved_bit(void **state)
 {
@@ -283,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_open_returns_every_plaintext),
 		cmocka_unit_test(test_open_rejects_tampered_reserved_bit),
 		cmocka_unit_test(test_open_rejects_any_flipped_bit),
+		cmocka_unit_test(test_rekeyed_cipher_is_the_other_keys_cipher),
 		cmocka_unit_test(test_secondary_secrets_match_vectors),
 		cmocka_unit_test(test_seal_rejects_prseq_zero_and_overflow),
 		cmocka_unit_test(test_aead_names_round_trip),

@@ -423,6 +423,60 @@ test_decryptor_follows_rotations_with_real_keys(void **state)
 	pdmv2_keylog_free(kl);
 }
 
+/* While the state is unknown each packet searches W kri values; their
+ * keys are kept between packets (decrypt.c, KEYMAT_KRI).  Failed
+ * searches must not spoil the first one that succeeds, nor packets
+ * past the window ever open. */
+static void
+test_unknown_state_searches_again_with_kept_keys(void **state)
+{
+	uint8_t a[16], b[16], ft[37];
+	char text[256];
+	struct pdmv2_keylog *kl;
+	struct pdmv2_decryptor *d;
+	struct pdmv2_option o;
+	struct pdmv2_metrics m;
+	struct pdmv2_kri_result res;
+	unsigned i;
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8::1", a);
+	inet_pton(AF_INET6, "2001:db8::2", b);
+	pdmv2_five_tuple(a, b, 40000, 443, 17, ft);
+	snprintf(text, sizeof(text), "PDMV2_SECRET 2001:db8::2 2001:db8::1 aes128gcm %s -\n",
+		 secret_hex);
+	kl = keylog_of(text);
+
+	/* past the window (kri 40 > F + 2(W-1) = 30): never, however often */
+	assert_int_equal(pdmv2_decryptor_new(kl, ft, 16, &d), PDMV2_OK);
+	for (i = 0; i < 3; i++) {
+		seal(ft, 40, (uint16_t)(10 + i), (uint16_t)i, &o);
+		assert_int_equal(pdmv2_decryptor_open(d, &o, i, 0, &m, &res), PDMV2_ERR_AUTH);
+		assert_int_equal(res.tries, 16);
+	}
+	pdmv2_decryptor_free(d);
+
+	/* damaged packets of kri 6 fail the whole search; the first whole
+	 * one fixes the state, and rotation goes on from there */
+	assert_int_equal(pdmv2_decryptor_new(kl, ft, 16, &d), PDMV2_OK);
+	for (i = 0; i < 5; i++) {
+		seal(ft, 6, (uint16_t)(20 + i), (uint16_t)i, &o);
+		o.ciphertext[i] ^= 0x40;
+		assert_int_equal(pdmv2_decryptor_open(d, &o, i, 0, &m, &res), PDMV2_ERR_AUTH);
+	}
+	seal(ft, 6, 30, 5, &o);
+	assert_int_equal(pdmv2_decryptor_open(d, &o, 5, 0, &m, &res), PDMV2_OK);
+	assert_true(res.first);
+	assert_int_equal(res.kri, 6);
+	assert_int_equal(m.psntp, 5);
+	seal(ft, 7, 31, 6, &o);
+	assert_int_equal(pdmv2_decryptor_open(d, &o, 6, 0, &m, &res), PDMV2_OK);
+	assert_int_equal(res.kri, 7);
+	assert_int_equal(m.psntp, 6);
+	pdmv2_decryptor_free(d);
+	pdmv2_keylog_free(kl);
+}
+
 /* A decryptor opening ahead (another thread's, in the analyzer) and
  * the one that keeps the record: the record is what opening alone gives,
  * packet for packet, whether or not the one ahead saw the packet. */
@@ -596,6 +650,7 @@ main(void)
 		cmocka_unit_test(test_no_key_is_not_an_auth_failure),
 		cmocka_unit_test(test_unknown_state_search_stays_within_the_window),
 		cmocka_unit_test(test_decryptor_follows_rotations_with_real_keys),
+		cmocka_unit_test(test_unknown_state_searches_again_with_kept_keys),
 		cmocka_unit_test(test_preopened_answers_stand_in_for_exactly_their_key),
 		cmocka_unit_test(test_session_key_opens_exactly_its_phase),
 		cmocka_unit_test(test_wrong_specific_secret_loses_to_right_general_one),

@@ -79,6 +79,10 @@ enum pdmv2_err pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
 				const uint8_t base_nonce[PDMV2_NONCE_BYTES],
 				struct pdmv2_cipher **out);
 void pdmv2_cipher_free(struct pdmv2_cipher *c);	/* wipes key material */
+/* The same cipher under another key of its AEAD: the context is kept,
+ * only the key schedule is redone (cheaper than free and new). */
+enum pdmv2_err pdmv2_cipher_rekey(struct pdmv2_cipher *c, const uint8_t *key,
+				  const uint8_t base_nonce[PDMV2_NONCE_BYTES]);
 enum pdmv2_aead pdmv2_cipher_aead(const struct pdmv2_cipher *c);
 /* A hint for callers working through batches: with c loaded, starts
  * loading the context an open will use. */
