@@ -9,9 +9,18 @@
 #include "flow.h"
 #include "preopen.h"
 
+/* Opens in a row that found nothing before the reader leaves a
+ * direction to the analysis.  Its own decryptor may never find the key:
+ * one made after the direction's kri passed the search window of an
+ * unknown state (it joined the reader's share late, or the table was
+ * emptied) tries W keys a packet, in vain; so does one whose key log
+ * entry is wrong.  The analysis, which saw every packet, is unaffected. */
+#define MISSES_MAX 8
+
 struct sender {
 	struct flow_key key;	/* first: the record is its own hash key */
 	bool src_is_a;		/* the direction whose source is key.a */
+	uint8_t misses;		/* opens in a row that found nothing */
 	struct pdmv2_decryptor *dec;
 };
 
@@ -69,18 +78,18 @@ preopen_free(struct preopen *p)
 	g_free(p);
 }
 
-/* The direction's decryptor, made at its first encrypted option; NULL
+/* The direction's record, made at its first encrypted option; NULL
  * when none can be made (out of memory: the analysis opens alone). */
-static struct pdmv2_decryptor *
-decryptor_of(struct preopen *p, const struct frame_work *fw)
+static struct sender *
+sender_of(struct preopen *p, const struct frame_work *fw)
 {
-	struct sender probe, *s;
+	struct sender probe = {0}, *s;
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
 
 	probe.key = fw->key;
 	probe.src_is_a = fw->src_is_a;
 	if ((s = g_hash_table_lookup(p->senders, &probe)))
-		return s->dec;
+		return s;
 	s = g_new0(struct sender, 1);
 	*s = probe;
 	/* the 5-tuple the analysis' flow derives this direction's keys from */
@@ -90,7 +99,7 @@ decryptor_of(struct preopen *p, const struct frame_work *fw)
 		return NULL;
 	}
 	g_hash_table_add(p->senders, s);
-	return s->dec;
+	return s;
 }
 
 /* Which of PREOPEN_SHARES groups a frame's direction is in. */
@@ -106,12 +115,12 @@ void
 preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n,
 	       unsigned share)
 {
-	struct pdmv2_decryptor *dec[64];
+	struct sender *snd[64];
 	unsigned i, level;
 
-	g_assert(n <= G_N_ELEMENTS(dec));
+	g_assert(n <= G_N_ELEMENTS(snd));
 	/* Full: start again from empty, here and not amid the batch, whose
-	 * decryptors are held in dec[] until its opens are done. */
+	 * records are held in snd[] until its opens are done. */
 	if (g_hash_table_size(p->senders) + n > p->max_senders)
 		g_hash_table_remove_all(p->senders);
 	/* Lookups back to back, then the loads each open will need, level
@@ -121,19 +130,25 @@ preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n,
 		struct frame_work *w = &fw[i];
 
 		w->pre.src = NULL;
-		dec[i] = NULL;
+		snd[i] = NULL;
 		if (w->ipv6 && w->n_opts > 0 && w->opt_rc == PDMV2_OK &&
 		    w->opt.variant == PDMV2_VARIANT_ENCRYPTED &&
 		    group_of(w) < share)
-			dec[i] = decryptor_of(p, w);
-		if (dec[i])
-			__builtin_prefetch(dec[i]);
+			snd[i] = sender_of(p, w);
+		if (snd[i] && snd[i]->misses >= MISSES_MAX)
+			snd[i] = NULL;
+		if (snd[i])
+			__builtin_prefetch(snd[i]->dec);
 	}
 	for (level = 1; level <= 2; level++)
 		for (i = 0; i < n; i++)
-			if (dec[i])
-				pdmv2_decryptor_prefetch(dec[i], &fw[i].opt, (int)level);
-	for (i = 0; i < n; i++)
-		if (dec[i])
-			pdmv2_decryptor_preopen(dec[i], &fw[i].opt, &fw[i].pre);
+			if (snd[i])
+				pdmv2_decryptor_prefetch(snd[i]->dec, &fw[i].opt,
+							 (int)level);
+	for (i = 0; i < n; i++) {
+		if (!snd[i])
+			continue;
+		pdmv2_decryptor_preopen(snd[i]->dec, &fw[i].opt, &fw[i].pre);
+		snd[i]->misses = fw[i].pre.src ? 0 : snd[i]->misses + 1;
+	}
 }
