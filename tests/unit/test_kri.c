@@ -384,11 +384,25 @@ keylog_of(const char *text)
 	return kl;
 }
 
+/* The test pair's sender 5-tuple, and a key log with its secret. */
+static struct pdmv2_keylog *
+pair_keylog(uint8_t ft[37])
+{
+	uint8_t a[16], b[16];
+	char text[256];
+
+	inet_pton(AF_INET6, "2001:db8::1", a);
+	inet_pton(AF_INET6, "2001:db8::2", b);
+	pdmv2_five_tuple(a, b, 40000, 443, 17, ft);
+	snprintf(text, sizeof(text), "PDMV2_SECRET 2001:db8::2 2001:db8::1 aes128gcm %s -\n",
+		 secret_hex);
+	return keylog_of(text);
+}
+
 static void
 test_decryptor_follows_rotations_with_real_keys(void **state)
 {
-	uint8_t a[16], b[16], ft[37];
-	char text[256];
+	uint8_t ft[37];
 	struct pdmv2_keylog *kl;
 	struct pdmv2_decryptor *d;
 	struct pdmv2_option o;
@@ -398,12 +412,7 @@ test_decryptor_follows_rotations_with_real_keys(void **state)
 	uint32_t k;
 
 	(void)state;
-	inet_pton(AF_INET6, "2001:db8::1", a);
-	inet_pton(AF_INET6, "2001:db8::2", b);
-	pdmv2_five_tuple(a, b, 40000, 443, 17, ft);
-	snprintf(text, sizeof(text), "PDMV2_SECRET 2001:db8::2 2001:db8::1 aes128gcm %s -\n",
-		 secret_hex);
-	kl = keylog_of(text);
+	kl = pair_keylog(ft);
 	assert_int_equal(pdmv2_decryptor_new(kl, ft, 16, &d), PDMV2_OK);
 	for (k = 2; k < 6; k++) {
 		unsigned i;
@@ -430,8 +439,7 @@ test_decryptor_follows_rotations_with_real_keys(void **state)
 static void
 test_unknown_state_searches_again_with_kept_keys(void **state)
 {
-	uint8_t a[16], b[16], ft[37];
-	char text[256];
+	uint8_t ft[37];
 	struct pdmv2_keylog *kl;
 	struct pdmv2_decryptor *d;
 	struct pdmv2_option o;
@@ -440,12 +448,7 @@ test_unknown_state_searches_again_with_kept_keys(void **state)
 	unsigned i;
 
 	(void)state;
-	inet_pton(AF_INET6, "2001:db8::1", a);
-	inet_pton(AF_INET6, "2001:db8::2", b);
-	pdmv2_five_tuple(a, b, 40000, 443, 17, ft);
-	snprintf(text, sizeof(text), "PDMV2_SECRET 2001:db8::2 2001:db8::1 aes128gcm %s -\n",
-		 secret_hex);
-	kl = keylog_of(text);
+	kl = pair_keylog(ft);
 
 	/* past the window (kri 40 > F + 2(W-1) = 30): never, however often */
 	assert_int_equal(pdmv2_decryptor_new(kl, ft, 16, &d), PDMV2_OK);
@@ -483,8 +486,7 @@ test_unknown_state_searches_again_with_kept_keys(void **state)
 static void
 test_preopened_answers_stand_in_for_exactly_their_key(void **state)
 {
-	uint8_t a[16], b[16], ft[37];
-	char text[256];
+	uint8_t ft[37];
 	struct pdmv2_keylog *kl;
 	struct pdmv2_decryptor *ahead, *rec, *alone;
 	struct pdmv2_preopened pre, forged;
@@ -496,12 +498,7 @@ test_preopened_answers_stand_in_for_exactly_their_key(void **state)
 	uint32_t k;
 
 	(void)state;
-	inet_pton(AF_INET6, "2001:db8::1", a);
-	inet_pton(AF_INET6, "2001:db8::2", b);
-	pdmv2_five_tuple(a, b, 40000, 443, 17, ft);
-	snprintf(text, sizeof(text), "PDMV2_SECRET 2001:db8::2 2001:db8::1 aes128gcm %s -\n",
-		 secret_hex);
-	kl = keylog_of(text);
+	kl = pair_keylog(ft);
 	assert_int_equal(pdmv2_decryptor_new(kl, ft, 16, &ahead), PDMV2_OK);
 	assert_int_equal(pdmv2_decryptor_new(kl, ft, 16, &rec), PDMV2_OK);
 	assert_int_equal(pdmv2_decryptor_new(kl, ft, 16, &alone), PDMV2_OK);
