@@ -20,6 +20,7 @@
 #include "pdmv2/gptr.h"
 #include "pdmv2/psn.h"
 #include "pdmv2/samples.h"
+#include "vectors.h"
 
 /* PSN accounting against its definition: every extended value seen, in
  * a plain set; a value above the highest is new, one below it seen
@@ -32,10 +33,7 @@ static uint32_t psn_rng = 777;
 static uint32_t
 psn_next(void)
 {
-	psn_rng ^= psn_rng << 13;
-	psn_rng ^= psn_rng >> 17;
-	psn_rng ^= psn_rng << 5;
-	return psn_rng;
+	return test_xorshift32(&psn_rng);
 }
 
 static void

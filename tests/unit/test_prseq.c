@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "prseq.h"
+#include "vectors.h"
 
 #define VALUES 32768
 
@@ -23,10 +24,7 @@ static uint32_t rng = 12345;
 static uint32_t
 next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return test_xorshift32(&rng);
 }
 
 /* One phase of n packets: each packet a fresh PRSEQ, or (1 in 8) one

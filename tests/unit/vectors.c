@@ -99,3 +99,12 @@ test_data_path(const char *name)
 	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
 	return path;
 }
+
+uint32_t
+test_xorshift32(uint32_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 17;
+	*state ^= *state << 5;
+	return *state;
+}

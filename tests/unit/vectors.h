@@ -1,6 +1,7 @@
 /*
  * vectors.h - test helpers: load the shared spec vectors (read at run
- * time, never pasted) and decode hex.
+ * time, never pasted), decode hex, draw repeatable pseudo-random
+ * numbers.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -24,6 +25,10 @@ double test_get_double(json_object *o, const char *key);
 /* Hex string to bytes; returns the byte count, fails the test on bad hex
  * or when it does not fit in max. */
 size_t test_hex(const char *hex, uint8_t *out, size_t max);
+
+/* Marsaglia's xorshift32: the same pseudo-random walk on every run,
+ * so a failing model test fails again. state must not be 0. */
+uint32_t test_xorshift32(uint32_t *state);
 
 /* Path of a file under $PDMV2_TEST_DATA (static buffer). */
 const char *test_data_path(const char *name);
