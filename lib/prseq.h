@@ -14,22 +14,30 @@
 
 /* A phase of a few hundred packets, the common case, is a small hash
  * set (sparse); past SPARSE_MAX_SLOTS / 2 PRSEQs it becomes a bitmap of
- * all 32768 values plus an arrival log (dense), as large phases are
- * cheaper that way.  Zeroed is empty. */
+ * all 32768 values plus a ring of the latest first sightings and their
+ * fingerprints (dense).  Either way a record is at most 6 KiB, however
+ * long the phase: memory follows flows, not packets.  Zeroed is empty. */
 struct prseq_record {
 	uint32_t *slot;		/* sparse: PRSEQ << 16 | fingerprint; 0 free */
 	uint32_t nslot, nused;	/* nslot a power of two, 0 before the first */
 	bool dense;		/* once dense, it stays dense when reset */
 	uint64_t *seen;		/* dense: a bit per PRSEQ value */
-	uint32_t *log;		/* dense: PRSEQ << 16 | fingerprint, until a repeat */
-	uint32_t nlog, caplog;
-	uint16_t *fp;		/* dense: fingerprint by PRSEQ, from the first repeat */
+	uint32_t *recent;	/* dense: ring of PRSEQ << 16 | fingerprint */
+	uint32_t nrecent;	/* dense: entries put in the ring this phase */
 };
+
+/* A repeat is compared with the fingerprint of the PRSEQ's first
+ * sighting when that is among the last PRSEQ_RECENT_KEPT first sightings
+ * of the phase (the ring holds 512; 256 are sure).  An older repeat
+ * counts as a reuse: its fingerprint is gone, a network duplicate that
+ * late is implausible, and a sender whose PRSEQ sequence started over
+ * under the same key is the usual cause. */
+#define PRSEQ_RECENT_KEPT 256
 
 enum prseq_seen {
 	PRSEQ_NEW,
-	PRSEQ_DUPLICATE,
-	PRSEQ_REUSE,
+	PRSEQ_DUPLICATE,	/* same fingerprint */
+	PRSEQ_REUSE,		/* another fingerprint, or a repeat too old */
 	PRSEQ_UNCHECKED,	/* out of memory: not recorded */
 };
 

@@ -29,18 +29,23 @@ next(void)
 
 /* One phase of n packets: each packet a fresh PRSEQ, or (1 in 8) one
  * already sent, with its own fingerprint (a duplicate) or another one
- * (a nonce reuse).  The record must answer as the model does. */
+ * (a nonce reuse).  The record must answer as the model does, except
+ * that a dense record may call a repeat of an old first sighting (past
+ * PRSEQ_RECENT_KEPT) a reuse: its fingerprint is no longer kept. */
 static void
-phase(struct prseq_record *r, unsigned n, unsigned *seen_dense)
+phase(struct prseq_record *r, unsigned n, unsigned *seen_dense,
+      unsigned *old_repeats)
 {
 	static uint16_t model[VALUES];	/* 0: not seen */
 	static uint16_t sent[VALUES];
+	static uint32_t rank_of[VALUES];	/* first sightings before it */
 	unsigned i, nsent = 0, dup = 0, reuse = 0;
 
 	memset(model, 0, sizeof(model));
 	for (i = 0; i < n; i++) {
 		uint16_t v, fp;
 		enum prseq_seen want, got;
+		bool old;
 
 		if (nsent && next() % 8 == 0) {
 			v = sent[next() % nsent];
@@ -55,10 +60,16 @@ phase(struct prseq_record *r, unsigned n, unsigned *seen_dense)
 			want = PRSEQ_NEW;
 		else
 			want = model[v] == fp ? PRSEQ_DUPLICATE : PRSEQ_REUSE;
+		old = model[v] && r->dense &&
+		      nsent - rank_of[v] > PRSEQ_RECENT_KEPT;
 		got = prseq_record_add(r, v, fp);
+		if (old && want == PRSEQ_DUPLICATE && got == PRSEQ_REUSE)
+			want = PRSEQ_REUSE;	/* allowed: prseq.h */
 		assert_int_equal(got, want);
+		*old_repeats += old;
 		if (want == PRSEQ_NEW) {
 			model[v] = fp;
+			rank_of[v] = nsent;
 			sent[nsent++] = v;
 		}
 		dup += want == PRSEQ_DUPLICATE;
@@ -77,13 +88,14 @@ test_record_matches_model_across_sizes_and_resets(void **state)
 	static const unsigned sizes[] = {1, 5, 200, 40, 255, 256, 257, 300,
 					 3, 5000, 17, 20000};
 	struct prseq_record r = {0};
-	unsigned i, dense = 0;
+	unsigned i, dense = 0, old = 0;
 
 	(void)state;
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		prseq_record_reset(&r);
-		phase(&r, sizes[i], &dense);
+		phase(&r, sizes[i], &dense, &old);
 	}
+	assert_true(old > 100);	/* the long phases did repeat old PRSEQs */
 	/* small phases stay sparse until one needs more than 256 PRSEQs,
 	 * and a dense record stays dense */
 	assert_true(dense >= 4 && dense <= 8);
@@ -110,6 +122,42 @@ test_small_phase_is_sparse_and_small(void **state)
 	prseq_record_free(&r);
 }
 
+/* Dense: a repeat is compared while its first sighting is in the ring,
+ * and called a reuse once it has left; the ring, not the phase, sets
+ * the size. */
+static void
+test_dense_compares_recent_repeats_only(void **state)
+{
+	struct prseq_record r = {0};
+	uint16_t v;
+
+	(void)state;
+	for (v = 1; v <= 300; v++)		/* dense from the 257th */
+		assert_int_equal(prseq_record_add(&r, v, 7), PRSEQ_NEW);
+	assert_true(r.dense);
+	assert_int_equal(prseq_record_add(&r, 1000, 9), PRSEQ_NEW);	/* 301st */
+	for (v = 2000; v < 2500; v++)
+		assert_int_equal(prseq_record_add(&r, v, 7), PRSEQ_NEW);
+	/* 500 newer first sightings: still in the 512-entry ring */
+	assert_int_equal(prseq_record_add(&r, 1000, 9), PRSEQ_DUPLICATE);
+	assert_int_equal(prseq_record_add(&r, 1000, 8), PRSEQ_REUSE);
+	for (v = 2500; v < 2520; v++)
+		assert_int_equal(prseq_record_add(&r, v, 7), PRSEQ_NEW);
+	/* 520 newer: its fingerprint is gone, the repeat is a reuse */
+	assert_int_equal(prseq_record_add(&r, 1000, 9), PRSEQ_REUSE);
+	assert_int_equal(prseq_record_add(&r, 2519, 7), PRSEQ_DUPLICATE);
+	assert_int_equal(prseq_record_add(&r, 2519, 6), PRSEQ_REUSE);
+	/* every PRSEQ of a phase: still the bitmap and the ring only */
+	for (v = 1; v <= 32767; v++)
+		(void)prseq_record_add(&r, v, 5);
+	assert_int_equal(prseq_record_add(&r, 32767, 5), PRSEQ_DUPLICATE);
+	assert_null(r.slot);
+	prseq_record_reset(&r);
+	assert_int_equal(prseq_record_add(&r, 1000, 9), PRSEQ_NEW);
+	assert_int_equal(prseq_record_add(&r, 1000, 9), PRSEQ_DUPLICATE);
+	prseq_record_free(&r);
+}
+
 static void
 test_prseq_zero_and_high_bit(void **state)
 {
@@ -131,6 +179,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_matches_model_across_sizes_and_resets),
 		cmocka_unit_test(test_small_phase_is_sparse_and_small),
+		cmocka_unit_test(test_dense_compares_recent_repeats_only),
 		cmocka_unit_test(test_prseq_zero_and_high_bit),
 	};
 
