@@ -33,11 +33,18 @@ bucket_of(double x)
 	return (int32_t)e * SUB + (int32_t)((m - 0.5) * 2 * SUB);
 }
 
+/* floor(i / SUB): the power of two bucket i is in. */
+static int32_t
+octave_of(int32_t i)
+{
+	return i >= 0 ? i / SUB : -((-i + SUB - 1) / SUB);
+}
+
 /* The midpoint of bucket i's range [lo, hi). */
 static double
 bucket_mid(int32_t i)
 {
-	int32_t e = i >= 0 ? i / SUB : -((-i + SUB - 1) / SUB);
+	int32_t e = octave_of(i);
 	int32_t k = i - e * SUB;
 
 	return ldexp(0.5 + ((double)k + 0.5) / (2 * SUB), e);
@@ -52,44 +59,64 @@ pdmv2_dist_init(struct pdmv2_dist *d)
 void
 pdmv2_dist_free(struct pdmv2_dist *d)
 {
-	free(d->buckets);
-	d->buckets = NULL;
-	d->nbuckets = 0;
+	uint32_t i;
+
+	for (i = 0; i < d->noct; i++)
+		free(d->oct[i]);
+	free(d->oct);
+	d->oct = NULL;
+	d->noct = 0;
 }
 
-/* Make index idx addressable, growing geometrically toward it. */
+/* Make octave o addressable, growing the block table geometrically
+ * toward it (a table entry is a pointer: 8 bytes, not a block). */
 static int
-ensure_bucket(struct pdmv2_dist *d, int32_t idx)
+ensure_octave(struct pdmv2_dist *d, int32_t o)
 {
 	int32_t lo, hi;
 	uint32_t n, grow;
-	uint64_t *b;
+	uint64_t **t;
 
-	if (d->nbuckets && idx >= d->lo && idx < d->lo + (int32_t)d->nbuckets)
+	if (d->noct && o >= d->olo && o < d->olo + (int32_t)d->noct)
 		return 1;
-	if (!d->nbuckets) {
-		lo = idx - 8;
-		hi = idx + 8;
+	if (!d->noct) {
+		lo = o;
+		hi = o + 1;
 	} else {
-		grow = d->nbuckets / 2 + 8;
-		lo = d->lo;
-		hi = d->lo + (int32_t)d->nbuckets;
-		if (idx < lo)
-			lo = idx - (int32_t)grow;
+		grow = d->noct / 2 + 1;
+		lo = d->olo;
+		hi = d->olo + (int32_t)d->noct;
+		if (o < lo)
+			lo = o - (int32_t)grow;
 		else
-			hi = idx + (int32_t)grow;
+			hi = o + (int32_t)grow;
 	}
 	n = (uint32_t)(hi - lo);
-	b = calloc(n, sizeof(*b));
-	if (!b)
+	t = calloc(n, sizeof(*t));
+	if (!t)
 		return 0;
-	if (d->nbuckets)
-		memcpy(b + (d->lo - lo), d->buckets, d->nbuckets * sizeof(*b));
-	free(d->buckets);
-	d->buckets = b;
-	d->lo = lo;
-	d->nbuckets = n;
+	if (d->noct)
+		memcpy(t + (d->olo - lo), d->oct, d->noct * sizeof(*t));
+	free(d->oct);
+	d->oct = t;
+	d->olo = lo;
+	d->noct = n;
 	return 1;
+}
+
+/* Bucket idx's count, its block made if need be; NULL without memory. */
+static uint64_t *
+bucket_count(struct pdmv2_dist *d, int32_t idx)
+{
+	int32_t o = octave_of(idx);
+	uint64_t **blk;
+
+	if (!ensure_octave(d, o))
+		return NULL;
+	blk = &d->oct[o - d->olo];
+	if (!*blk && !(*blk = calloc(SUB, sizeof(**blk))))
+		return NULL;
+	return &(*blk)[idx - o * SUB];
 }
 
 void
@@ -116,21 +143,25 @@ pdmv2_dist_note(struct pdmv2_dist *d, double us, struct pdmv2_dist_pending *p)
 	}
 	p->d = d;
 	p->idx = bucket_of(us);
-	if (d->nbuckets && p->idx >= d->lo &&
-	    p->idx < d->lo + (int32_t)d->nbuckets)
-		__builtin_prefetch(&d->buckets[p->idx - d->lo], 1);
+	{
+		int32_t o = octave_of(p->idx);
+
+		if (d->noct && o >= d->olo && o < d->olo + (int32_t)d->noct &&
+		    d->oct[o - d->olo])
+			__builtin_prefetch(&d->oct[o - d->olo][p->idx - o * SUB], 1);
+	}
 }
 
 int
 pdmv2_dist_count(const struct pdmv2_dist_pending *p)
 {
-	struct pdmv2_dist *d = p->d;
+	uint64_t *c;
 
-	if (!d)
+	if (!p->d)
 		return 1;
-	if (!ensure_bucket(d, p->idx))
+	if (!(c = bucket_count(p->d, p->idx)))
 		return 0;
-	d->buckets[p->idx - d->lo]++;
+	(*c)++;
 	return 1;
 }
 
@@ -155,7 +186,7 @@ double
 pdmv2_dist_quantile(const struct pdmv2_dist *d, double p)
 {
 	uint64_t rank, seen;
-	uint32_t i;
+	uint32_t i, k;
 	double v;
 
 	if (d->count == 0)
@@ -171,10 +202,14 @@ pdmv2_dist_quantile(const struct pdmv2_dist *d, double p)
 	if (rank <= d->zeros)
 		return d->min;
 	seen = d->zeros;
-	for (i = 0; i < d->nbuckets; i++) {
-		seen += d->buckets[i];
-		if (seen >= rank) {
-			v = bucket_mid(d->lo + (int32_t)i);
+	for (i = 0; i < d->noct; i++) {
+		const uint64_t *blk = d->oct[i];
+
+		for (k = 0; blk && k < SUB; k++) {
+			seen += blk[k];
+			if (seen < rank)
+				continue;
+			v = bucket_mid((d->olo + (int32_t)i) * SUB + (int32_t)k);
 			if (v < d->min)
 				v = d->min;
 			if (v > d->max)

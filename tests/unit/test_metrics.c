@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -275,12 +276,43 @@ test_dist_memory_follows_range_not_count(void **state)
 	pdmv2_dist_init(&d);
 	for (i = 0; i < 1000; i++)
 		pdmv2_dist_add(&d, 1000 + (i % 97));
-	after_first = d.nbuckets;
+	after_first = d.noct;
 	for (i = 0; i < 1000000; i++)
 		pdmv2_dist_add(&d, 1000 + (i % 97));
-	assert_int_equal(d.nbuckets, after_first);
+	assert_int_equal(d.noct, after_first);
 	assert_true(isnan(pdmv2_dist_quantile(&(struct pdmv2_dist){0}, 0.5)));
 	pdmv2_dist_free(&d);
+}
+
+/* A hostile capture's flow may give 1 attosecond and an hour, the ends
+ * of what a delta can say: two blocks, not the 71 powers of two between
+ * (146 KB a flow made 20000 such flows take 3 GB), and the quantiles
+ * still right. */
+static void
+test_dist_far_apart_values_cost_two_blocks(void **state)
+{
+	struct pdmv2_dist d;
+	size_t heap = mallinfo2().uordblks;
+	unsigned i, blocks = 0;
+
+	(void)state;
+	pdmv2_dist_init(&d);
+	for (i = 0; i < 100; i++) {
+		assert_true(pdmv2_dist_add(&d, 1e-12));
+		assert_true(pdmv2_dist_add(&d, 3.4e9));
+	}
+	assert_true(pdmv2_dist_add(&d, 3.5e9));	/* same power of two */
+	for (i = 0; i < d.noct; i++)
+		blocks += d.oct[i] != NULL;
+	assert_int_equal(blocks, 2);
+	assert_true(d.noct >= 72 && d.noct <= 2 * 72);
+	/* two 1 KiB blocks and a table of pointers, not 72 KiB (ASan's
+	 * mallinfo2 says 0) */
+	assert_true(mallinfo2().uordblks - heap <= 4096);
+	assert_true(fabs(pdmv2_dist_quantile(&d, 0.25) - 1e-12) <= 1e-12 / 256);
+	assert_true(fabs(pdmv2_dist_quantile(&d, 0.75) - 3.4e9) <= 3.4e9 / 256);
+	pdmv2_dist_free(&d);
+	assert_null(d.oct);
 }
 
 static void
@@ -411,6 +443,7 @@ main(void)
 		cmocka_unit_test(test_psn_far_jump_keeps_memory_fixed_and_counts),
 		cmocka_unit_test(test_dist_exact_moments_and_quantiles_within_one_percent),
 		cmocka_unit_test(test_dist_memory_follows_range_not_count),
+		cmocka_unit_test(test_dist_far_apart_values_cost_two_blocks),
 		cmocka_unit_test(test_gptr_advance_coverage_rate_reset_and_wrap),
 		cmocka_unit_test(test_rfc8250_exchange_gives_every_sample),
 		cmocka_unit_test(test_implausible_delta_is_flagged_not_a_sample),

@@ -5,9 +5,12 @@
  * moments); quantiles come from a log-linear bucket sketch (the double's
  * exponent and its top PDMV2_DIST_SUB_BITS mantissa bits, as HDR
  * histograms do) with relative error at most 2^-(SUB_BITS+1) = 0.39%,
- * inside PROFILE.md 7's 1%.  No log() per sample; memory grows with the
- * range of values, never with their number.  The reference quantile is the nearest-rank
- * one: the value of rank ceil(p * count) in sorted order.
+ * inside PROFILE.md 7's 1%.  No log() per sample.  Counts are kept in
+ * blocks of one power of two each, made at the block's first sample:
+ * memory grows with the powers of two the values fall in, never with
+ * their number, and two far-apart values cost two blocks, not every
+ * block between them.  The reference quantile is the nearest-rank one:
+ * the value of rank ceil(p * count) in sorted order.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -21,15 +24,16 @@
 struct pdmv2_dist {
 	uint64_t count;
 	double min, max, mean, m2;	/* m2: sum of squared deviations */
-	/* sketch: counts for bucket indices [lo, lo + nbuckets) */
-	int32_t lo;
-	uint32_t nbuckets;
-	uint64_t *buckets;
+	/* sketch: blocks for powers of two [olo, olo + noct), each NULL
+	 * or the 2^SUB_BITS bucket counts of that power */
+	int32_t olo;
+	uint32_t noct;
+	uint64_t **oct;
 	uint64_t zeros;			/* samples <= 0 (not log-bucketed) */
 };
 
 void pdmv2_dist_init(struct pdmv2_dist *d);
-void pdmv2_dist_free(struct pdmv2_dist *d);	/* frees buckets, keeps d */
+void pdmv2_dist_free(struct pdmv2_dist *d);	/* frees the sketch, keeps d */
 /* Add one sample; returns false only when memory runs out (the exact
  * moments are still updated). */
 int pdmv2_dist_add(struct pdmv2_dist *d, double us);
