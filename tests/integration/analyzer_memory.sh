@@ -23,3 +23,48 @@ python3 -c "import sys; sys.exit(0 if $big <= 1.5 * $small else 1)" || {
 	exit 1
 }
 echo "ok: ratio $(python3 -c "print(round($big / $small, 3))")"
+
+# Hostile values: flows whose delays are 1 attosecond and almost an hour,
+# the ends of what an RFC 8250 delta can say.  A flow must still cost a
+# few KiB (it once cost 146 KiB: every power of two between the two
+# values had its buckets).
+hostile() {	# file flows
+	python3 - "$1" "$2" <<'PY'
+import struct, sys
+path, n = sys.argv[1], int(sys.argv[2])
+with open(path, "wb") as out:
+    out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    t = 0
+    for f in range(n):
+        src = bytes.fromhex("20010db8000000000000000000%06x" % f)
+        dst = bytes.fromhex("20010db8ffff00000000000000000001")
+        for i, (scale, delta) in enumerate(((0, 1), (0, 2), (61, 1400), (61, 1500))):
+            pdm = struct.pack(">BBBBHHHH", 0x0F, 10, scale, scale, 10 + i, 5 + i,
+                              delta, delta)
+            dstopts = struct.pack(">BB", 17, 1) + pdm + b"\x01\x02\x00\x00"
+            l4 = dstopts + struct.pack(">HHHH", 40000, 443, 8, 0)
+            ip = struct.pack(">IHBB", 0x60000000, len(l4), 60, 64) + src + dst
+            frame = b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\x86\xdd" + ip + l4
+            t += 1
+            out.write(struct.pack("<IIII", 1700000000, t, len(frame), len(frame)))
+            out.write(frame)
+PY
+}
+for n in 40 4000; do
+	hostile h$n.pcap $n
+	/usr/bin/time -f %M -o h$n.rss "$build/analyzer/pdmv2-analyze" -q \
+		-o h$n.json h$n.pcap
+done
+python3 - <<'PY' || { echo "FAIL: hostile delays cost memory per flow"; exit 1; }
+import json, sys
+r = json.load(open("h4000.json"))
+# the capture did what it says: every delay counted, none implausible
+m = r["flows"][0]["metrics"]["rtt_us"]
+assert len(r["flows"]) == 4000 and m["count"] == 4, m
+assert m["min"] < 1e-11 and m["max"] > 3e9, m
+assert "implausible_delta" not in r["anomalies"], r["anomalies"]
+small, big = (int(open(f).read()) for f in ("h40.rss", "h4000.rss"))
+per_flow = (big - small) / 3960
+print("hostile delays: %.1f KiB a flow" % per_flow)
+sys.exit(0 if per_flow <= 32 else 1)
+PY
