@@ -386,8 +386,6 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 		return;
 	fd = &fw->f->dir[fw->dir];
 	if (level == 1) {
-		const struct pdmv2_sample_ring_slot *ring = fw->f->samples.ring;
-
 		if (fd->dec)
 			__builtin_prefetch(fd->dec, 1);
 		/* the distributions this side's packets feed */
@@ -399,12 +397,16 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 			__builtin_prefetch(&fw->f->dist[MET_SERVER_DELAY], 1);
 			__builtin_prefetch(&fw->f->dist[MET_SERVER_RTT], 1);
 		}
-		/* the slot a server packet writes and a client packet reads */
-		__builtin_prefetch(&ring[fw->f->ring_hint], 1);
+		/* where the sample ring is, for level 2 */
+		__builtin_prefetch(&fw->f->samples);
 		return;
 	}
-	if (level == 2 && fd->psn.any)	/* the header landed: the window word */
-		pdmv2_psn_prefetch(&fd->psn);
+	if (level == 2) {
+		/* the slot a server packet writes and a client packet reads */
+		pdmv2_samples_prefetch(&fw->f->samples, fw->f->ring_hint);
+		if (fd->psn.any)	/* the header landed: the window word */
+			pdmv2_psn_prefetch(&fd->psn);
+	}
 	if (fd->dec && !fd->keyless && fw->opt.variant == PDMV2_VARIANT_ENCRYPTED)
 		pdmv2_decryptor_prefetch(fd->dec, &fw->opt, level - 1);
 }

@@ -119,6 +119,7 @@ flow_free(gpointer p)
 	}
 	for (i = 0; i < MET_COUNT; i++)
 		pdmv2_dist_free(&f->dist[i]);
+	pdmv2_samples_free(&f->samples);
 	g_aligned_free(f);
 }
 

@@ -33,6 +33,15 @@ static GHashTable *directions;	/* GBytes(sender 5-tuple) -> struct direction */
 static GHashTable *convs;	/* GBytes(canonical 5-tuple) -> struct conv */
 
 static void
+conv_free(gpointer p)
+{
+	struct conv *c = p;
+
+	pdmv2_samples_free(&c->samples);
+	g_free(c);
+}
+
+static void
 direction_free(gpointer p)
 {
 	struct direction *d = p;
@@ -101,7 +110,7 @@ pdmv2_state_apply_prefs(const struct pdmv2_state_prefs *p)
 						   (GDestroyNotify)g_bytes_unref,
 						   direction_free);
 		convs = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-					      (GDestroyNotify)g_bytes_unref, g_free);
+					      (GDestroyNotify)g_bytes_unref, conv_free);
 	}
 	/* The same path but a rewritten file counts as a change too. */
 	if (!changed && p->keylog_file && *p->keylog_file &&

@@ -4,14 +4,72 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pdmv2/samples.h"
+
+#define RING_FIRST 8
+_Static_assert((PDMV2_SAMPLES_RING & (PDMV2_SAMPLES_RING - 1)) == 0 &&
+	       PDMV2_SAMPLES_RING % RING_FIRST == 0 && PDMV2_SAMPLES_RING <= 32768,
+	       "ring sizes are powers of two up to PDMV2_SAMPLES_RING");
 
 void
 pdmv2_samples_init(struct pdmv2_sample_state *st)
 {
 	memset(st, 0, sizeof(*st));
+}
+
+void
+pdmv2_samples_free(struct pdmv2_sample_state *st)
+{
+	free(st->ring);
+	memset(st, 0, sizeof(*st));
+}
+
+void
+pdmv2_samples_prefetch(const struct pdmv2_sample_state *st, uint16_t psn)
+{
+	if (st->ring)
+		__builtin_prefetch(&st->ring[psn & (st->size - 1u)], 1);
+}
+
+/* Twice the slots, each kept PSNTP in its place mod the new size: the
+ * kept ones differ mod the old size, so they differ mod the new one. */
+static bool
+ring_grow(struct pdmv2_sample_state *st)
+{
+	uint16_t n = st->ring ? (uint16_t)(2 * st->size) : RING_FIRST, i;
+	struct pdmv2_sample_ring_slot *r = calloc(n, sizeof(*r));
+
+	if (!r)
+		return false;
+	for (i = 0; st->ring && i < st->size; i++)
+		if (st->ring[i].used)
+			r[st->ring[i].psntp & (n - 1u)] = st->ring[i];
+	free(st->ring);
+	st->ring = r;
+	st->size = n;
+	return true;
+}
+
+/* The slot a server packet with this PSNTP writes: one holding another
+ * PSNTP is taken only when the ring is at PDMV2_SAMPLES_RING, as a
+ * fixed ring of that size would; NULL out of memory. */
+static struct pdmv2_sample_ring_slot *
+slot_for(struct pdmv2_sample_state *st, uint16_t psntp)
+{
+	struct pdmv2_sample_ring_slot *s;
+
+	if (!st->ring && !ring_grow(st))
+		return NULL;
+	for (;;) {
+		s = &st->ring[psntp & (st->size - 1u)];
+		if (!s->used || s->psntp == psntp || st->size >= PDMV2_SAMPLES_RING)
+			return s;
+		if (!ring_grow(st))
+			return NULL;
+	}
 }
 
 /* A delta that is a sample: non-zero (7) and plausible (3). */
@@ -34,8 +92,7 @@ pdmv2_samples_take(struct pdmv2_sample_state *st, enum pdmv2_role role,
 {
 	memset(out, 0, sizeof(*out));
 	if (role == PDMV2_ROLE_SERVER) {
-		struct pdmv2_sample_ring_slot *slot =
-			&st->ring[m->psntp % PDMV2_SAMPLES_RING];
+		struct pdmv2_sample_ring_slot *slot = slot_for(st, m->psntp);
 
 		out->has_server_delay = sample(m->delta_tlr, m->scale_dtlr,
 					       &out->server_delay_us,
@@ -43,6 +100,8 @@ pdmv2_samples_take(struct pdmv2_sample_state *st, enum pdmv2_role role,
 		out->has_server_rtt = sample(m->delta_tls, m->scale_dtls,
 					     &out->server_rtt_us,
 					     &out->implausible);
+		if (!slot)
+			return;
 		slot->used = true;
 		slot->psntp = m->psntp;
 		slot->psnlr = m->psnlr;
@@ -55,9 +114,9 @@ pdmv2_samples_take(struct pdmv2_sample_state *st, enum pdmv2_role role,
 			      &out->implausible);
 	out->has_client_delay = sample(m->delta_tlr, m->scale_dtlr,
 				       &out->client_delay_us, &out->implausible);
-	if (out->has_rtt) {
+	if (out->has_rtt && st->ring) {
 		const struct pdmv2_sample_ring_slot *s =
-			&st->ring[m->psnlr % PDMV2_SAMPLES_RING];
+			&st->ring[m->psnlr & (st->size - 1u)];
 		double server_delay;
 		bool bad = false;
 

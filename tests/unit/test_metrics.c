@@ -417,6 +417,83 @@ test_rfc8250_exchange_gives_every_sample(void **state)
 	assert_false(s.has_network_rtt);
 }
 
+/* The growing ring against the fixed ring of PDMV2_SAMPLES_RING slots
+ * it stands for: the same network RTT for every client packet, over
+ * exchanges in order, with loss, reordering, repeats and far jumps. */
+static void
+test_growing_sample_ring_answers_as_a_fixed_one(void **state)
+{
+	struct fixed_slot {
+		bool used;
+		uint16_t psntp, psnlr, delta_tlr;
+	} fixed[PDMV2_SAMPLES_RING];
+	uint32_t rng = 4242;
+	unsigned round, i, matched = 0;
+
+	(void)state;
+	for (round = 0; round < 40; round++) {
+		struct pdmv2_sample_state st;
+		uint16_t c = (uint16_t)test_xorshift32(&rng);
+		uint16_t sv = (uint16_t)test_xorshift32(&rng);
+		unsigned n = round < 10 ? 3 : 2000;
+
+		memset(fixed, 0, sizeof(fixed));
+		pdmv2_samples_init(&st);
+		for (i = 0; i < n; i++) {
+			/* short flows: in order, no jumps */
+			uint32_t r = n == 3 ? 50 : test_xorshift32(&rng) % 100;
+			unsigned k, burst = 1 + test_xorshift32(&rng) % 4;
+			uint16_t sent[250], lr;
+			struct pdmv2_metrics m;
+			struct pdmv2_samples s;
+			struct fixed_slot *f;
+
+			/* a burst of server packets, all answering the client's
+			 * last PSNTP, at times a long one; now and then the
+			 * server's PSNTP jumps, or goes back (a repeat, or
+			 * reordering) */
+			if (r == 99)
+				burst = 100 + test_xorshift32(&rng) % 150;
+			for (k = 0; k < burst; k++) {
+				if (r < 5 && k == 0)
+					sv = (uint16_t)(sv + 100 + test_xorshift32(&rng) % 20000);
+				else if (r < 10 && k == 0)
+					sv = (uint16_t)(sv - test_xorshift32(&rng) % 300);
+				else
+					sv++;
+				sent[k] = sv;
+				m = metrics(sv, c, (uint16_t)(1 + test_xorshift32(&rng) % 900), 7);
+				pdmv2_samples_take(&st, PDMV2_ROLE_SERVER, &m, &s);
+				f = &fixed[sv % PDMV2_SAMPLES_RING];
+				*f = (struct fixed_slot){true, sv, c, m.delta_tlr};
+			}
+			/* the client answers one of them, or an older PSNTP */
+			c++;
+			lr = r % 7 == 0 ? (uint16_t)(sv - test_xorshift32(&rng) % 400) :
+			     sent[test_xorshift32(&rng) % burst];
+			m = metrics(c, lr, 10, 5000);
+			pdmv2_samples_take(&st, PDMV2_ROLE_CLIENT, &m, &s);
+			f = &fixed[lr % PDMV2_SAMPLES_RING];
+			if (f->used && f->psntp == lr && f->psnlr == (uint16_t)(c - 1)) {
+				assert_true(s.has_network_rtt);
+				assert_true(s.network_rtt_us == pdmv2_delta_us(5000, 30) -
+					    pdmv2_delta_us(f->delta_tlr, 30));
+				matched++;
+			} else {
+				assert_false(s.has_network_rtt);
+			}
+		}
+		/* a short flow keeps a few slots (8 or 16: 80 or 160 bytes) */
+		if (n == 3)
+			assert_true(st.size <= 16);
+		else
+			assert_int_equal(st.size, PDMV2_SAMPLES_RING);
+		pdmv2_samples_free(&st);
+		assert_null(st.ring);
+	}
+	assert_true(matched > 10000);
+}
+
 static void
 test_implausible_delta_is_flagged_not_a_sample(void **state)
 {
@@ -446,6 +523,7 @@ main(void)
 		cmocka_unit_test(test_dist_far_apart_values_cost_two_blocks),
 		cmocka_unit_test(test_gptr_advance_coverage_rate_reset_and_wrap),
 		cmocka_unit_test(test_rfc8250_exchange_gives_every_sample),
+		cmocka_unit_test(test_growing_sample_ring_answers_as_a_fixed_one),
 		cmocka_unit_test(test_implausible_delta_is_flagged_not_a_sample),
 	};
 

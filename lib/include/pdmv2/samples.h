@@ -9,9 +9,12 @@
  *                  PSNLR(s) = PSNTP(c) - 1 and both deltas are samples;
  *   server packet: server_delay = DeltaTLR, server_rtt = DeltaTLS.
  * A raw delta of 0 is "no value", never a sample; a delta over an hour
- * (PROFILE.md 3) is flagged implausible and not taken as a sample either.  Server packets are
- * remembered in a fixed ring of the last PDMV2_SAMPLES_RING PSNTPs for
- * the network RTT match, so memory is per flow, not per packet.
+ * (PROFILE.md 3) is flagged implausible and not taken as a sample
+ * either.  Server packets are remembered by PSNTP mod PDMV2_SAMPLES_RING
+ * for the network RTT match, so memory is per flow, not per packet.
+ * The ring starts at 8 slots and doubles whenever a slot would lose a
+ * PSNTP it holds, so a short flow costs 80 bytes instead of 2.5 KiB and
+ * every answer is the one a fixed ring of PDMV2_SAMPLES_RING would give.
  * The analyzer and the plugin both call this, so they agree.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -47,12 +50,18 @@ struct pdmv2_sample_ring_slot {
 };
 
 struct pdmv2_sample_state {
-	struct pdmv2_sample_ring_slot ring[PDMV2_SAMPLES_RING];
+	struct pdmv2_sample_ring_slot *ring;	/* NULL before a server packet */
+	uint16_t size;				/* slots: a power of two */
 };
 
 void pdmv2_samples_init(struct pdmv2_sample_state *st);
+void pdmv2_samples_free(struct pdmv2_sample_state *st);
+/* A hint: starts loading the slot a packet with this PSNTP or PSNLR
+ * reads or writes. */
+void pdmv2_samples_prefetch(const struct pdmv2_sample_state *st, uint16_t psn);
 
-/* Samples of one packet sent by role, in capture order. */
+/* Samples of one packet sent by role, in capture order.  Out of memory,
+ * a server packet's values are not kept (its own samples still are). */
 void pdmv2_samples_take(struct pdmv2_sample_state *st, enum pdmv2_role role,
 			const struct pdmv2_metrics *m,
 			struct pdmv2_samples *out);
