@@ -14,6 +14,11 @@
 #include "pdmv2/dist.h"
 
 #define SUB (1 << PDMV2_DIST_SUB_BITS)
+/* Buckets per block of counts: a quarter of a power of two, 256 bytes.
+ * A flow's delays span a power of two or two, and a short flow's a
+ * single block; a whole power of two (1 KiB) was mostly zeros. */
+#define BLOCK 32
+_Static_assert(SUB % BLOCK == 0, "a block is a part of a power of two");
 
 static int32_t
 bucket_of(double x)
@@ -33,18 +38,18 @@ bucket_of(double x)
 	return (int32_t)e * SUB + (int32_t)((m - 0.5) * 2 * SUB);
 }
 
-/* floor(i / SUB): the power of two bucket i is in. */
+/* floor(i / n), for a bucket index of either sign */
 static int32_t
-octave_of(int32_t i)
+floor_div(int32_t i, int32_t n)
 {
-	return i >= 0 ? i / SUB : -((-i + SUB - 1) / SUB);
+	return i >= 0 ? i / n : -((-i + n - 1) / n);
 }
 
 /* The midpoint of bucket i's range [lo, hi). */
 static double
 bucket_mid(int32_t i)
 {
-	int32_t e = octave_of(i);
+	int32_t e = floor_div(i, SUB);
 	int32_t k = i - e * SUB;
 
 	return ldexp(0.5 + ((double)k + 0.5) / (2 * SUB), e);
@@ -61,46 +66,46 @@ pdmv2_dist_free(struct pdmv2_dist *d)
 {
 	uint32_t i;
 
-	for (i = 0; i < d->noct; i++)
-		free(d->oct[i]);
-	free(d->oct);
-	d->oct = NULL;
-	d->noct = 0;
+	for (i = 0; i < d->nblk; i++)
+		free(d->blk[i]);
+	free(d->blk);
+	d->blk = NULL;
+	d->nblk = 0;
 }
 
-/* Make octave o addressable, growing the block table geometrically
+/* Make block b addressable, growing the block table geometrically
  * toward it (a table entry is a pointer: 8 bytes, not a block). */
 static int
-ensure_octave(struct pdmv2_dist *d, int32_t o)
+ensure_block(struct pdmv2_dist *d, int32_t b)
 {
 	int32_t lo, hi;
 	uint32_t n, grow;
 	uint64_t **t;
 
-	if (d->noct && o >= d->olo && o < d->olo + (int32_t)d->noct)
+	if (d->nblk && b >= d->blo && b < d->blo + (int32_t)d->nblk)
 		return 1;
-	if (!d->noct) {
-		lo = o;
-		hi = o + 1;
+	if (!d->nblk) {
+		lo = b;
+		hi = b + 1;
 	} else {
-		grow = d->noct / 2 + 1;
-		lo = d->olo;
-		hi = d->olo + (int32_t)d->noct;
-		if (o < lo)
-			lo = o - (int32_t)grow;
+		grow = d->nblk / 2 + 1;
+		lo = d->blo;
+		hi = d->blo + (int32_t)d->nblk;
+		if (b < lo)
+			lo = b - (int32_t)grow;
 		else
-			hi = o + (int32_t)grow;
+			hi = b + (int32_t)grow;
 	}
 	n = (uint32_t)(hi - lo);
 	t = calloc(n, sizeof(*t));
 	if (!t)
 		return 0;
-	if (d->noct)
-		memcpy(t + (d->olo - lo), d->oct, d->noct * sizeof(*t));
-	free(d->oct);
-	d->oct = t;
-	d->olo = lo;
-	d->noct = n;
+	if (d->nblk)
+		memcpy(t + (d->blo - lo), d->blk, d->nblk * sizeof(*t));
+	free(d->blk);
+	d->blk = t;
+	d->blo = lo;
+	d->nblk = n;
 	return 1;
 }
 
@@ -108,15 +113,15 @@ ensure_octave(struct pdmv2_dist *d, int32_t o)
 static uint64_t *
 bucket_count(struct pdmv2_dist *d, int32_t idx)
 {
-	int32_t o = octave_of(idx);
+	int32_t b = floor_div(idx, BLOCK);
 	uint64_t **blk;
 
-	if (!ensure_octave(d, o))
+	if (!ensure_block(d, b))
 		return NULL;
-	blk = &d->oct[o - d->olo];
-	if (!*blk && !(*blk = calloc(SUB, sizeof(**blk))))
+	blk = &d->blk[b - d->blo];
+	if (!*blk && !(*blk = calloc(BLOCK, sizeof(**blk))))
 		return NULL;
-	return &(*blk)[idx - o * SUB];
+	return &(*blk)[idx - b * BLOCK];
 }
 
 void
@@ -144,11 +149,11 @@ pdmv2_dist_note(struct pdmv2_dist *d, double us, struct pdmv2_dist_pending *p)
 	p->d = d;
 	p->idx = bucket_of(us);
 	{
-		int32_t o = octave_of(p->idx);
+		int32_t b = floor_div(p->idx, BLOCK);
 
-		if (d->noct && o >= d->olo && o < d->olo + (int32_t)d->noct &&
-		    d->oct[o - d->olo])
-			__builtin_prefetch(&d->oct[o - d->olo][p->idx - o * SUB], 1);
+		if (d->nblk && b >= d->blo && b < d->blo + (int32_t)d->nblk &&
+		    d->blk[b - d->blo])
+			__builtin_prefetch(&d->blk[b - d->blo][p->idx - b * BLOCK], 1);
 	}
 }
 
@@ -202,14 +207,14 @@ pdmv2_dist_quantile(const struct pdmv2_dist *d, double p)
 	if (rank <= d->zeros)
 		return d->min;
 	seen = d->zeros;
-	for (i = 0; i < d->noct; i++) {
-		const uint64_t *blk = d->oct[i];
+	for (i = 0; i < d->nblk; i++) {
+		const uint64_t *blk = d->blk[i];
 
-		for (k = 0; blk && k < SUB; k++) {
+		for (k = 0; blk && k < BLOCK; k++) {
 			seen += blk[k];
 			if (seen < rank)
 				continue;
-			v = bucket_mid((d->olo + (int32_t)i) * SUB + (int32_t)k);
+			v = bucket_mid((d->blo + (int32_t)i) * BLOCK + (int32_t)k);
 			if (v < d->min)
 				v = d->min;
 			if (v > d->max)

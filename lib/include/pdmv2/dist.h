@@ -6,10 +6,10 @@
  * exponent and its top PDMV2_DIST_SUB_BITS mantissa bits, as HDR
  * histograms do) with relative error at most 2^-(SUB_BITS+1) = 0.39%,
  * inside PROFILE.md 7's 1%.  No log() per sample.  Counts are kept in
- * blocks of one power of two each, made at the block's first sample:
- * memory grows with the powers of two the values fall in, never with
- * their number, and two far-apart values cost two blocks, not every
- * block between them.  The reference quantile is the nearest-rank one:
+ * blocks of 32 buckets (a quarter of a power of two, 256 bytes), each
+ * made at its first sample: memory grows with the range the values
+ * fall in, never with their number, and two far-apart values cost two
+ * blocks, not every block between them.  The reference quantile is the nearest-rank one:
  * the value of rank ceil(p * count) in sorted order.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -24,11 +24,11 @@
 struct pdmv2_dist {
 	uint64_t count;
 	double min, max, mean, m2;	/* m2: sum of squared deviations */
-	/* sketch: blocks for powers of two [olo, olo + noct), each NULL
-	 * or the 2^SUB_BITS bucket counts of that power */
-	int32_t olo;
-	uint32_t noct;
-	uint64_t **oct;
+	/* sketch: blocks [blo, blo + nblk) of 32 buckets, each NULL or
+	 * their counts; bucket i is in block floor(i / 32) */
+	int32_t blo;
+	uint32_t nblk;
+	uint64_t **blk;
 	uint64_t zeros;			/* samples <= 0 (not log-bucketed) */
 };
 
