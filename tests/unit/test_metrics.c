@@ -415,6 +415,7 @@ test_rfc8250_exchange_gives_every_sample(void **state)
 	m = metrics(13, 502, 10, 9000);
 	pdmv2_samples_take(&st, PDMV2_ROLE_CLIENT, &m, &s);
 	assert_false(s.has_network_rtt);
+	pdmv2_samples_free(&st);
 }
 
 /* The growing ring against the fixed ring of PDMV2_SAMPLES_RING slots
@@ -507,6 +508,7 @@ test_implausible_delta_is_flagged_not_a_sample(void **state)
 	pdmv2_samples_take(&st, PDMV2_ROLE_CLIENT, &m, &s);
 	assert_true(s.implausible);
 	assert_false(s.has_rtt);
+	pdmv2_samples_free(&st);
 }
 
 int
