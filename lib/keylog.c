@@ -22,6 +22,8 @@
 #include "pdmv2/hex.h"
 #include "pdmv2/keylog.h"
 
+#include "keyindex.h"
+
 #define MAX_FIELDS 12
 
 enum keysrc_kind { SRC_SECRET, SRC_SESSION };
@@ -50,6 +52,7 @@ struct diag {
 
 struct pdmv2_keylog {
 	GPtrArray *entries;		/* struct entry *, file order */
+	struct keyindex *index;		/* entries by what they match */
 	GPtrArray *diags;		/* struct diag * */
 	GPtrArray *files;		/* file names (char *) */
 	GHashTable *secondary;		/* "entry#client" -> struct pdmv2_keysrc * */
@@ -89,6 +92,7 @@ pdmv2_keylog_new(struct pdmv2_keylog **out)
 	struct pdmv2_keylog *kl = g_new0(struct pdmv2_keylog, 1);
 
 	kl->entries = g_ptr_array_new_with_free_func(entry_free);
+	kl->index = keyindex_new();
 	kl->diags = g_ptr_array_new_with_free_func(diag_free);
 	kl->files = g_ptr_array_new_with_free_func(g_free);
 	kl->secondary = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
@@ -105,6 +109,7 @@ pdmv2_keylog_free(struct pdmv2_keylog *kl)
 	if (!kl)
 		return;
 	g_hash_table_destroy(kl->secondary);
+	keyindex_free(kl->index);
 	pthread_mutex_destroy(&kl->secondary_lock);
 	g_ptr_array_free(kl->entries, TRUE);
 	g_ptr_array_free(kl->diags, TRUE);
@@ -368,6 +373,7 @@ parse_line(struct pdmv2_keylog *kl, char *text, const char *file, unsigned line)
 		return;
 	}
 	e->src.entry = &e->pub;
+	keyindex_add(kl->index, &e->pub, kl->entries->len);
 	g_ptr_array_add(kl->entries, e);
 }
 
@@ -564,53 +570,49 @@ pdmv2_keylog_lookup(struct pdmv2_keylog *kl, const uint8_t ft[PDMV2_FIVE_TUPLE_B
 		    const struct pdmv2_keysrc **out, size_t max)
 {
 	const uint8_t *s = ft, *d = ft + 16;
+	GArray *idx = g_array_new(FALSE, FALSE, sizeof(guint));
 	GArray *secrets = g_array_new(FALSE, FALSE, sizeof(struct ranked));
+	GArray *primary = g_array_new(FALSE, FALSE, sizeof(struct keyindex_primary));
 	size_t n = 0;
 	guint i;
 
-	/* 1. exact SESSION_KEY entries */
-	for (i = 0; i < kl->entries->len; i++) {
-		struct entry *e = g_ptr_array_index(kl->entries, i);
+	/* 1. exact SESSION_KEY entries, in file order */
+	keyindex_session(kl->index, ft, idx);
+	for (i = 0; i < idx->len; i++) {
+		struct entry *e = g_ptr_array_index(kl->entries,
+						    g_array_index(idx, guint, i));
 
-		if (e->pub.label == PDMV2_KL_SESSION_KEY &&
-		    memcmp(e->pub.five_tuple, ft, PDMV2_FIVE_TUPLE_BYTES) == 0)
-			emit(&e->src, out, max, &n);
+		emit(&e->src, out, max, &n);
 	}
 	/* 2. SECRET entries for {S, D}, most specific first */
-	for (i = 0; i < kl->entries->len; i++) {
-		struct entry *e = g_ptr_array_index(kl->entries, i);
-		const struct pdmv2_keylog_entry *p = &e->pub;
-		struct ranked r = {&e->src, (unsigned)p->plen_a + p->plen_b, i};
+	g_array_set_size(idx, 0);
+	keyindex_secret(kl->index, s, d, idx);
+	for (i = 0; i < idx->len; i++) {
+		guint k = g_array_index(idx, guint, i);
+		struct entry *e = g_ptr_array_index(kl->entries, k);
+		struct ranked r = {&e->src, (unsigned)e->pub.plen_a + e->pub.plen_b, k};
 
-		if (p->label != PDMV2_KL_SECRET)
-			continue;
-		if ((pdmv2_prefix_match(p->addr_a, p->plen_a, s) &&
-		     pdmv2_prefix_match(p->addr_b, p->plen_b, d)) ||
-		    (pdmv2_prefix_match(p->addr_a, p->plen_a, d) &&
-		     pdmv2_prefix_match(p->addr_b, p->plen_b, s)))
-			g_array_append_val(secrets, r);
+		g_array_append_val(secrets, r);
 	}
 	g_array_sort(secrets, by_specificity);
 	for (i = 0; i < secrets->len; i++)
 		emit(g_array_index(secrets, struct ranked, i).src, out, max, &n);
-	g_array_free(secrets, TRUE);
 
-	/* 3. PRIMARY_SECRET: the client is whichever endpoint is in the
-	 * client prefix (both orientations when both fit: the tag decides). */
-	for (i = 0; i < kl->entries->len; i++) {
-		struct entry *e = g_ptr_array_index(kl->entries, i);
-		const struct pdmv2_keylog_entry *p = &e->pub;
+	/* 3. PRIMARY_SECRET in file order: the client is whichever endpoint
+	 * is in the client prefix (both orientations when both fit: the tag
+	 * decides). */
+	keyindex_primary(kl->index, s, d, primary);
+	for (i = 0; i < primary->len; i++) {
+		const struct keyindex_primary *m =
+			&g_array_index(primary, struct keyindex_primary, i);
+		struct entry *e = g_ptr_array_index(kl->entries, m->idx);
 
-		if (p->label != PDMV2_KL_PRIMARY_SECRET)
-			continue;
-		if (pdmv2_prefix_match(p->addr_a, p->plen_a, s) &&
-		    pdmv2_prefix_match(p->addr_b, p->plen_b, d))
-			emit(secondary_src(kl, i, e, s), out, max, &n);
-		if (pdmv2_prefix_match(p->addr_a, p->plen_a, d) &&
-		    pdmv2_prefix_match(p->addr_b, p->plen_b, s) &&
-		    memcmp(s, d, 16) != 0)
-			emit(secondary_src(kl, i, e, d), out, max, &n);
+		emit(secondary_src(kl, m->idx, e, m->client_is_dst ? d : s),
+		     out, max, &n);
 	}
+	g_array_free(idx, TRUE);
+	g_array_free(secrets, TRUE);
+	g_array_free(primary, TRUE);
 	return n;
 }
 

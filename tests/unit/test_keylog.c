@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <cmocka.h>
+#include <glib.h>
 
 #include "pdmv2/crypto.h"
 #include "pdmv2/keylog.h"
@@ -129,6 +130,148 @@ test_lookup_orders_session_key_then_specific_then_primary(void **state)
 	ft_of("2001:db9::1", "2001:db9::2", 1, 2, 17, ft);
 	assert_int_equal(pdmv2_keylog_lookup(kl, ft, src, 8), 0);
 	pdmv2_keylog_free(kl);
+}
+
+/* The lookup order of PROFILE.md 8 by a pass over every entry, as the
+ * key log answered before it had an index: the model for the index. */
+static size_t
+model_lookup(const struct pdmv2_keylog *kl, const uint8_t ft[37],
+	     const struct pdmv2_keylog_entry **out)
+{
+	const uint8_t *s = ft, *d = ft + 16;
+	size_t i, j, n = 0, first;
+
+	for (i = 0; i < pdmv2_keylog_count(kl); i++) {
+		const struct pdmv2_keylog_entry *e = pdmv2_keylog_entry(kl, i);
+
+		if (e->label == PDMV2_KL_SESSION_KEY && memcmp(e->five_tuple, ft, 37) == 0)
+			out[n++] = e;
+	}
+	first = n;
+	for (i = 0; i < pdmv2_keylog_count(kl); i++) {
+		const struct pdmv2_keylog_entry *e = pdmv2_keylog_entry(kl, i);
+
+		if (e->label == PDMV2_KL_SECRET &&
+		    ((pdmv2_prefix_match(e->addr_a, e->plen_a, s) &&
+		      pdmv2_prefix_match(e->addr_b, e->plen_b, d)) ||
+		     (pdmv2_prefix_match(e->addr_a, e->plen_a, d) &&
+		      pdmv2_prefix_match(e->addr_b, e->plen_b, s))))
+			out[n++] = e;
+	}
+	/* most specific first, file order among equals (insertion sort
+	 * keeps it stable) */
+	for (i = first + 1; i < n; i++)
+		for (j = i; j > first && out[j]->plen_a + out[j]->plen_b >
+					 out[j - 1]->plen_a + out[j - 1]->plen_b; j--) {
+			const struct pdmv2_keylog_entry *t = out[j];
+
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	for (i = 0; i < pdmv2_keylog_count(kl); i++) {
+		const struct pdmv2_keylog_entry *e = pdmv2_keylog_entry(kl, i);
+
+		if (e->label != PDMV2_KL_PRIMARY_SECRET)
+			continue;
+		if (pdmv2_prefix_match(e->addr_a, e->plen_a, s) &&
+		    pdmv2_prefix_match(e->addr_b, e->plen_b, d))
+			out[n++] = e;
+		if (pdmv2_prefix_match(e->addr_a, e->plen_a, d) &&
+		    pdmv2_prefix_match(e->addr_b, e->plen_b, s) && memcmp(s, d, 16) != 0)
+			out[n++] = e;
+	}
+	return n;
+}
+
+/* Random key logs over a few addresses and prefixes that overlap in
+ * every way (nested, host bits set, "*", both orientations, S == D):
+ * the indexed lookup gives the model's candidates in the model's order,
+ * and a primary entry that fits both ways gives two distinct sources. */
+static void
+test_indexed_lookup_matches_a_pass_over_every_entry(void **state)
+{
+	static const char *const addrs[] = {
+		"2001:db8:a::1", "2001:db8:a::2", "2001:db8:a::3", "2001:db8:b::1",
+	};
+	static const char *const prefixes[] = {
+		"*", "2001:db8::/32", "2001:db8:a::/48", "2001:db8:a::/126",
+		"2001:db8:a::2/127", "2001:db8:a::1", "2001:db8:a::2", "2001:db8:a::3",
+		"2001:db8:b::1", "2001:db8:b::/64", "2001:db8:a::1/128", "::/0",
+	};
+	static const char *const secret =
+		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+	uint32_t rng = 0x5eed;
+	unsigned round, checked = 0, both_ways = 0;
+
+	(void)state;
+	for (round = 0; round < 300; round++) {
+		GString *text = g_string_new("");
+		struct pdmv2_keylog *kl;
+		unsigned i, lines = 1 + test_xorshift32(&rng) % 40;
+
+		for (i = 0; i < lines; i++) {
+			uint32_t r = test_xorshift32(&rng);
+			const char *a = prefixes[(r >> 4) % G_N_ELEMENTS(prefixes)];
+			const char *b = prefixes[(r >> 12) % G_N_ELEMENTS(prefixes)];
+
+			switch (r % 3) {
+			case 0:
+				g_string_append_printf(text, "PDMV2_SECRET %s %s aes128gcm %s -\n",
+						       a, b, secret);
+				break;
+			case 1:
+				g_string_append_printf(text, "PDMV2_PRIMARY_SECRET %s %s "
+						       "aes128gcm %s -\n", a, b, secret);
+				break;
+			default:
+				g_string_append_printf(text, "PDMV2_SESSION_KEY %s %u %s %u 17 %u "
+						       "aes128gcm 000102030405060708090a0b0c0d0e0f "
+						       "000102030405060708090a0b\n",
+						       addrs[(r >> 4) % 4], 1 + (r >> 8) % 2,
+						       addrs[(r >> 12) % 4], 1 + (r >> 16) % 2,
+						       (r >> 20) % 2);
+			}
+		}
+		assert_int_equal(pdmv2_keylog_new(&kl), PDMV2_OK);
+		assert_int_equal(pdmv2_keylog_load_buffer(kl, "model", text->str, text->len),
+				 PDMV2_OK);
+		assert_int_equal(pdmv2_keylog_nerrors(kl), 0);
+		assert_int_equal(pdmv2_keylog_count(kl), lines);
+		for (i = 0; i < 16; i++) {
+			const struct pdmv2_keylog_entry *want[128];
+			const struct pdmv2_keysrc *got[128];
+			uint32_t r = test_xorshift32(&rng);
+			uint8_t ft[37];
+			size_t n, k;
+
+			ft_of(addrs[r % 4], addrs[(r >> 2) % 4], 1 + (r >> 4) % 2,
+			      1 + (r >> 5) % 2, 17, ft);
+			n = model_lookup(kl, ft, want);
+			assert_int_equal(pdmv2_keylog_lookup(kl, ft, got, 128), n);
+			for (k = 0; k < n; k++) {
+				assert_ptr_equal(pdmv2_keysrc_entry(got[k]), want[k]);
+				if (k > 0 && want[k] == want[k - 1] &&
+				    want[k]->label == PDMV2_KL_PRIMARY_SECRET) {
+					assert_ptr_not_equal(got[k], got[k - 1]);
+					both_ways++;
+				}
+			}
+			/* a short out array: the same total, the first ones */
+			if (n > 2) {
+				const struct pdmv2_keysrc *few[2];
+
+				assert_int_equal(pdmv2_keylog_lookup(kl, ft, few, 2), n);
+				assert_ptr_equal(few[0], got[0]);
+				assert_ptr_equal(few[1], got[1]);
+			}
+			checked += n > 0;
+		}
+		pdmv2_keylog_free(kl);
+		g_string_free(text, TRUE);
+	}
+	/* the walk reached the interesting cases */
+	assert_true(checked > 2000);
+	assert_true(both_ways > 50);
 }
 
 static void
@@ -286,6 +429,7 @@ main(void)
 		cmocka_unit_test(test_good_file_loads_every_label_and_skips_unknown_with_warning),
 		cmocka_unit_test(test_each_malformed_field_is_reported_with_its_line),
 		cmocka_unit_test(test_lookup_orders_session_key_then_specific_then_primary),
+		cmocka_unit_test(test_indexed_lookup_matches_a_pass_over_every_entry),
 		cmocka_unit_test(test_primary_secret_derives_the_vectors_secondary_secret),
 		cmocka_unit_test(test_lookups_from_two_threads_share_one_cache),
 		cmocka_unit_test(test_unreadable_file_is_an_io_error_with_a_diagnostic),

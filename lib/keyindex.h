@@ -1,0 +1,58 @@
+/*
+ * keyindex.h - internal: the key log's entries indexed by what they
+ * match (keylog.c), so that finding the candidates for a flow costs a
+ * few hash lookups instead of a pass over every line.  A key log with a
+ * line per client (thousands of lines) is the common case on a server,
+ * and a capture with as many flows looks each of them up.
+ *
+ * SECRET and PRIMARY_SECRET entries match address prefixes: they are
+ * grouped by their pair of prefix lengths, and a lookup masks the two
+ * addresses once per pair of lengths in use, which is at most one probe
+ * per entry and in practice a handful.  SESSION_KEY entries match one
+ * 5-tuple exactly.
+ *
+ * Filled while loading; lookups only read it, from any thread.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef PDMV2_KEYINDEX_H
+#define PDMV2_KEYINDEX_H
+
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "pdmv2/keylog.h"
+
+struct keyindex;
+
+/* A PRIMARY_SECRET match: entry idx, with the client being the
+ * sender's source (0) or destination (1). */
+struct keyindex_primary {
+	guint idx;
+	guint client_is_dst;
+};
+
+struct keyindex *keyindex_new(void);
+void keyindex_free(struct keyindex *ki);
+
+/* Entry e is entry idx of the key log (indices grow as lines load). */
+void keyindex_add(struct keyindex *ki, const struct pdmv2_keylog_entry *e,
+		  guint idx);
+
+/* Appends to out (guint) the SESSION_KEY entries for ft, in file order. */
+void keyindex_session(const struct keyindex *ki,
+		      const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES], GArray *out);
+
+/* Appends to out (guint) each SECRET entry matching {s, d} in either
+ * orientation, once, in no particular order. */
+void keyindex_secret(const struct keyindex *ki, const uint8_t s[16],
+		     const uint8_t d[16], GArray *out);
+
+/* Appends to out (struct keyindex_primary) each PRIMARY_SECRET match:
+ * client prefix over s and server prefix over d, and, when s != d, the
+ * other way round; sorted by entry, then s before d as the client. */
+void keyindex_primary(const struct keyindex *ki, const uint8_t s[16],
+		      const uint8_t d[16], GArray *out);
+
+#endif
