@@ -28,6 +28,17 @@ static const char *const anomaly_names[AN_COUNT] = {
 	[AN_MULTIPLE_OPTIONS] = "multiple_pdm_options",
 };
 
+/* Every key in this file is a string literal or an entry of a static
+ * table, added once to its object: json-c need neither copy it nor look
+ * for it first (a strdup and a lookup per key were a tenth of a
+ * report's time). */
+static void
+put(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add_ex(o, key, v, JSON_C_OBJECT_ADD_KEY_IS_NEW |
+				  JSON_C_OBJECT_ADD_CONSTANT_KEY);
+}
+
 static json_object *
 j_u64(uint64_t v)
 {
@@ -58,14 +69,14 @@ j_dist(const struct pdmv2_dist *d)
 	if (d->count == 0)
 		return NULL;
 	j = json_object_new_object();
-	json_object_object_add(j, "count", j_u64(d->count));
-	json_object_object_add(j, "min", json_object_new_double(d->min));
-	json_object_object_add(j, "max", json_object_new_double(d->max));
-	json_object_object_add(j, "mean", json_object_new_double(d->mean));
-	json_object_object_add(j, "stddev", json_object_new_double(pdmv2_dist_stddev(d)));
-	json_object_object_add(j, "p50", json_object_new_double(pdmv2_dist_quantile(d, 0.50)));
-	json_object_object_add(j, "p90", json_object_new_double(pdmv2_dist_quantile(d, 0.90)));
-	json_object_object_add(j, "p99", json_object_new_double(pdmv2_dist_quantile(d, 0.99)));
+	put(j, "count", j_u64(d->count));
+	put(j, "min", json_object_new_double(d->min));
+	put(j, "max", json_object_new_double(d->max));
+	put(j, "mean", json_object_new_double(d->mean));
+	put(j, "stddev", json_object_new_double(pdmv2_dist_stddev(d)));
+	put(j, "p50", json_object_new_double(pdmv2_dist_quantile(d, 0.50)));
+	put(j, "p90", json_object_new_double(pdmv2_dist_quantile(d, 0.90)));
+	put(j, "p99", json_object_new_double(pdmv2_dist_quantile(d, 0.99)));
 	return j;
 }
 
@@ -76,20 +87,20 @@ j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
 	struct pdmv2_kri_totals tot = {0};
 	size_t i;
 
-	json_object_object_add(j, "packets", j_u64(d->packets));
-	json_object_object_add(j, "pdm_packets", j_u64(d->pdm_packets));
-	json_object_object_add(j, "decrypted", j_u64(d->decrypted));
-	json_object_object_add(j, "auth_failed", j_u64(d->auth_failed));
-	json_object_object_add(j, "no_key", j_u64(d->no_key));
+	put(j, "packets", j_u64(d->packets));
+	put(j, "pdm_packets", j_u64(d->pdm_packets));
+	put(j, "decrypted", j_u64(d->decrypted));
+	put(j, "auth_failed", j_u64(d->auth_failed));
+	put(j, "no_key", j_u64(d->no_key));
 	if (d->psn.any) {
 		json_object *p = json_object_new_object();
 
-		json_object_object_add(p, "first", json_object_new_int(d->psn.first));
-		json_object_object_add(p, "last", json_object_new_int(d->psn.last));
-		json_object_object_add(p, "lost", j_u64(pdmv2_psn_lost(&d->psn)));
-		json_object_object_add(p, "duplicates", j_u64(d->psn.duplicates));
-		json_object_object_add(p, "reordered", j_u64(d->psn.reordered));
-		json_object_object_add(j, "psn", p);
+		put(p, "first", json_object_new_int(d->psn.first));
+		put(p, "last", json_object_new_int(d->psn.last));
+		put(p, "lost", j_u64(pdmv2_psn_lost(&d->psn)));
+		put(p, "duplicates", j_u64(d->psn.duplicates));
+		put(p, "reordered", j_u64(d->psn.reordered));
+		put(j, "psn", p);
 	}
 	if (d->dec) {
 		const struct pdmv2_kri_tracker *t = pdmv2_decryptor_tracker(d->dec);
@@ -114,21 +125,21 @@ j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
 				&g_array_index(all, struct pdmv2_kri_epoch, i);
 			json_object *x = json_object_new_object();
 
-			json_object_object_add(x, "kri", j_u64(e->kri));
-			json_object_object_add(x, "phase", json_object_new_int(e->phase));
-			json_object_object_add(x, "first_frame", j_u64(e->first_frame));
-			json_object_object_add(x, "last_frame", j_u64(e->last_frame));
-			json_object_object_add(x, "packets", j_u64(e->packets));
-			json_object_object_add(x, "first_ts", j_time(e->first_ts_ns));
-			json_object_object_add(x, "last_ts", j_time(e->last_ts_ns));
-			json_object_object_add(x, "late", j_u64(e->late));
+			put(x, "kri", j_u64(e->kri));
+			put(x, "phase", json_object_new_int(e->phase));
+			put(x, "first_frame", j_u64(e->first_frame));
+			put(x, "last_frame", j_u64(e->last_frame));
+			put(x, "packets", j_u64(e->packets));
+			put(x, "first_ts", j_time(e->first_ts_ns));
+			put(x, "last_ts", j_time(e->last_ts_ns));
+			put(x, "late", j_u64(e->late));
 			json_object_array_add(eps, x);
 		}
 		g_array_free(all, TRUE);
 		pdmv2_kri_totals(t, &tot);
 	}
-	json_object_object_add(j, "kri_epochs", eps);
-	json_object_object_add(j, "nonce_reuse", j_u64(tot.nonce_reuse));
+	put(j, "kri_epochs", eps);
+	put(j, "nonce_reuse", j_u64(tot.nonce_reuse));
 	return j;
 }
 
@@ -137,8 +148,8 @@ j_endpoint(const uint8_t a[16], uint16_t port)
 {
 	json_object *j = json_object_new_object();
 
-	json_object_object_add(j, "addr", j_addr(a));
-	json_object_object_add(j, "port", json_object_new_int(port));
+	put(j, "addr", j_addr(a));
+	put(j, "port", json_object_new_int(port));
 	return j;
 }
 
@@ -148,39 +159,39 @@ j_flow(struct analysis *a, const struct flow *f)
 	json_object *j = json_object_new_object(), *v, *dirs, *m;
 	int i;
 
-	json_object_object_add(j, "id", j_u64(f->id));
+	put(j, "id", j_u64(f->id));
 	switch (f->proto) {
 	case PDMV2_IPPROTO_UDP:
-		json_object_object_add(j, "protocol", json_object_new_string("udp"));
+		put(j, "protocol", json_object_new_string("udp"));
 		break;
 	case PDMV2_IPPROTO_TCP:
-		json_object_object_add(j, "protocol", json_object_new_string("tcp"));
+		put(j, "protocol", json_object_new_string("tcp"));
 		break;
 	case PDMV2_IPPROTO_ICMPV6:
-		json_object_object_add(j, "protocol", json_object_new_string("icmpv6"));
+		put(j, "protocol", json_object_new_string("icmpv6"));
 		break;
 	default:
-		json_object_object_add(j, "protocol", json_object_new_int(f->proto));
+		put(j, "protocol", json_object_new_int(f->proto));
 	}
-	json_object_object_add(j, "client", j_endpoint(f->client, f->cport));
-	json_object_object_add(j, "server", j_endpoint(f->server, f->sport));
-	json_object_object_add(j, "first_ts", j_time(f->first_ts));
-	json_object_object_add(j, "last_ts", j_time(f->last_ts));
+	put(j, "client", j_endpoint(f->client, f->cport));
+	put(j, "server", j_endpoint(f->server, f->sport));
+	put(j, "first_ts", j_time(f->first_ts));
+	put(j, "last_ts", j_time(f->last_ts));
 	v = json_object_new_array();
 	if (f->has_pdm)
 		json_object_array_add(v, json_object_new_string("pdm"));
 	if (f->has_v2)
 		json_object_array_add(v, json_object_new_string("pdmv2"));
-	json_object_object_add(j, "pdm_versions", v);
-	json_object_object_add(j, "encrypted", json_object_new_boolean(f->encrypted));
+	put(j, "pdm_versions", v);
+	put(j, "encrypted", json_object_new_boolean(f->encrypted));
 	dirs = json_object_new_object();
-	json_object_object_add(dirs, "c2s", j_direction(a, f->id, &f->dir[DIR_C2S]));
-	json_object_object_add(dirs, "s2c", j_direction(a, f->id, &f->dir[DIR_S2C]));
-	json_object_object_add(j, "directions", dirs);
+	put(dirs, "c2s", j_direction(a, f->id, &f->dir[DIR_C2S]));
+	put(dirs, "s2c", j_direction(a, f->id, &f->dir[DIR_S2C]));
+	put(j, "directions", dirs);
 	m = json_object_new_object();
 	for (i = 0; i < MET_COUNT; i++)
-		json_object_object_add(m, flow_metric_names[i], j_dist(&f->dist[i]));
-	json_object_object_add(j, "metrics", m);
+		put(m, flow_metric_names[i], j_dist(&f->dist[i]));
+	put(j, "metrics", m);
 	return j;
 }
 
@@ -195,18 +206,18 @@ j_gptr(const struct pdmv2_gptr_table *t)
 		json_object *j = json_object_new_object();
 
 		pdmv2_gptr_get(t, i, &s);
-		json_object_object_add(j, "sender", j_addr(s.sender));
-		json_object_object_add(j, "addr_type",
+		put(j, "sender", j_addr(s.sender));
+		put(j, "addr_type",
 				       json_object_new_string(pdmv2_addr_type_name(s.addr_type)));
-		json_object_object_add(j, "packets", j_u64(s.packets));
-		json_object_object_add(j, "first", j_u64(s.first));
-		json_object_object_add(j, "last", j_u64(s.last));
-		json_object_object_add(j, "advance", j_u64(s.advance));
-		json_object_object_add(j, "coverage", json_object_new_double(s.coverage));
-		json_object_object_add(j, "rate_pps", json_object_new_double(s.rate_pps));
-		json_object_object_add(j, "resets", j_u64(s.resets));
-		json_object_object_add(j, "wraps", j_u64(s.wraps));
-		json_object_object_add(j, "flows", j_u64(s.flows));
+		put(j, "packets", j_u64(s.packets));
+		put(j, "first", j_u64(s.first));
+		put(j, "last", j_u64(s.last));
+		put(j, "advance", j_u64(s.advance));
+		put(j, "coverage", json_object_new_double(s.coverage));
+		put(j, "rate_pps", json_object_new_double(s.rate_pps));
+		put(j, "resets", j_u64(s.resets));
+		put(j, "wraps", j_u64(s.wraps));
+		put(j, "flows", j_u64(s.flows));
 		json_object_array_add(arr, j);
 	}
 	return arr;
@@ -225,46 +236,46 @@ j_summary(struct analysis *a)
 			      "they are kept in memory");
 	}
 
-	json_object_object_add(root, "schema", json_object_new_string(REPORT_SCHEMA));
+	put(root, "schema", json_object_new_string(REPORT_SCHEMA));
 	o = json_object_new_object();
-	json_object_object_add(o, "name", json_object_new_string("pdmv2-analyze"));
-	json_object_object_add(o, "version", json_object_new_string(PDMV2_TOOLS_VERSION));
-	json_object_object_add(root, "tool", o);
+	put(o, "name", json_object_new_string("pdmv2-analyze"));
+	put(o, "version", json_object_new_string(PDMV2_TOOLS_VERSION));
+	put(root, "tool", o);
 
 	arr = json_object_new_array();
 	for (i = 0; i < a->inputs->len; i++) {
 		struct input_info *in = g_ptr_array_index(a->inputs, i);
 
 		o = json_object_new_object();
-		json_object_object_add(o, "file", json_object_new_string(in->file));
-		json_object_object_add(o, "linktype", in->linktype_name ?
+		put(o, "file", json_object_new_string(in->file));
+		put(o, "linktype", in->linktype_name ?
 				       json_object_new_string(in->linktype_name) : NULL);
-		json_object_object_add(o, "packets", j_u64(in->packets));
-		json_object_object_add(o, "truncated", json_object_new_boolean(in->truncated));
+		put(o, "packets", j_u64(in->packets));
+		put(o, "truncated", json_object_new_boolean(in->truncated));
 		if (in->failed)
-			json_object_object_add(o, "error", json_object_new_boolean(1));
+			put(o, "error", json_object_new_boolean(1));
 		json_object_array_add(arr, o);
 	}
-	json_object_object_add(root, "inputs", arr);
+	put(root, "inputs", arr);
 
 	o = json_object_new_object();
-	json_object_object_add(o, "packets", j_u64(a->packets));
-	json_object_object_add(o, "ipv6_packets", j_u64(a->ipv6_packets));
-	json_object_object_add(o, "first_ts", a->packets ? j_time(a->first_ts) : NULL);
-	json_object_object_add(o, "last_ts", a->packets ? j_time(a->last_ts) : NULL);
-	json_object_object_add(o, "duration_us", a->packets ?
+	put(o, "packets", j_u64(a->packets));
+	put(o, "ipv6_packets", j_u64(a->ipv6_packets));
+	put(o, "first_ts", a->packets ? j_time(a->first_ts) : NULL);
+	put(o, "last_ts", a->packets ? j_time(a->last_ts) : NULL);
+	put(o, "duration_us", a->packets ?
 		json_object_new_double((double)(a->last_ts - a->first_ts) / 1e3) : NULL);
 	if (a->skipped_linktype)
-		json_object_object_add(o, "skipped_linktype", j_u64(a->skipped_linktype));
-	json_object_object_add(root, "capture", o);
+		put(o, "skipped_linktype", j_u64(a->skipped_linktype));
+	put(root, "capture", o);
 
 	o = json_object_new_object();
 	arr = json_object_new_array();
 	for (i = 0; i < a->keylog_files->len; i++)
 		json_object_array_add(arr, json_object_new_string(
 			g_ptr_array_index(a->keylog_files, i)));
-	json_object_object_add(o, "files", arr);
-	json_object_object_add(o, "entries", j_u64(pdmv2_keylog_count(a->keylog)));
+	put(o, "files", arr);
+	put(o, "entries", j_u64(pdmv2_keylog_count(a->keylog)));
 	arr = json_object_new_array();
 	for (i = 0; i < pdmv2_keylog_ndiag(a->keylog); i++) {
 		const struct pdmv2_keylog_diag *d = pdmv2_keylog_diag(a->keylog, i);
@@ -273,25 +284,25 @@ j_summary(struct analysis *a)
 		if (!d->is_error)
 			continue;
 		e = json_object_new_object();
-		json_object_object_add(e, "file", json_object_new_string(d->file));
-		json_object_object_add(e, "line", json_object_new_int((int)d->line));
-		json_object_object_add(e, "message", json_object_new_string(d->message));
+		put(e, "file", json_object_new_string(d->file));
+		put(e, "line", json_object_new_int((int)d->line));
+		put(e, "message", json_object_new_string(d->message));
 		json_object_array_add(arr, e);
 	}
-	json_object_object_add(o, "errors", arr);
-	json_object_object_add(root, "keylog", o);
+	put(o, "errors", arr);
+	put(root, "keylog", o);
 
 	o = json_object_new_object();
-	json_object_object_add(o, "packets", j_u64(a->pdm.packets));
-	json_object_object_add(o, "pdm_v1", j_u64(a->pdm.v1));
-	json_object_object_add(o, "pdmv2_plain", j_u64(a->pdm.plain));
-	json_object_object_add(o, "pdmv2_encrypted", j_u64(a->pdm.encrypted));
-	json_object_object_add(o, "decrypted", j_u64(a->pdm.decrypted));
-	json_object_object_add(o, "auth_failed", j_u64(a->pdm.auth_failed));
-	json_object_object_add(o, "no_key", j_u64(a->pdm.no_key));
-	json_object_object_add(o, "malformed", j_u64(a->pdm.malformed));
-	json_object_object_add(o, "truncated", j_u64(a->pdm.truncated));
-	json_object_object_add(root, "pdm", o);
+	put(o, "packets", j_u64(a->pdm.packets));
+	put(o, "pdm_v1", j_u64(a->pdm.v1));
+	put(o, "pdmv2_plain", j_u64(a->pdm.plain));
+	put(o, "pdmv2_encrypted", j_u64(a->pdm.encrypted));
+	put(o, "decrypted", j_u64(a->pdm.decrypted));
+	put(o, "auth_failed", j_u64(a->pdm.auth_failed));
+	put(o, "no_key", j_u64(a->pdm.no_key));
+	put(o, "malformed", j_u64(a->pdm.malformed));
+	put(o, "truncated", j_u64(a->pdm.truncated));
+	put(root, "pdm", o);
 
 	o = json_object_new_object();
 	for (i = 0; i < AN_COUNT; i++) {
@@ -305,18 +316,18 @@ j_summary(struct analysis *a)
 		frames = json_object_new_array();
 		for (k = 0; k < l->nframes; k++)
 			json_object_array_add(frames, j_u64(l->frames[k]));
-		json_object_object_add(x, "count", j_u64(l->count));
-		json_object_object_add(x, "frames", frames);
-		json_object_object_add(o, anomaly_names[i], x);
+		put(x, "count", j_u64(l->count));
+		put(x, "frames", frames);
+		put(o, anomaly_names[i], x);
 	}
-	json_object_object_add(root, "anomalies", o);
-	json_object_object_add(root, "global_pointer", j_gptr(a->gptr));
+	put(root, "anomalies", o);
+	put(root, "global_pointer", j_gptr(a->gptr));
 
 	arr = json_object_new_array();
 	for (i = 0; i < a->warnings->len; i++)
 		json_object_array_add(arr, json_object_new_string(
 			g_ptr_array_index(a->warnings, i)));
-	json_object_object_add(root, "warnings", arr);
+	put(root, "warnings", arr);
 	return root;
 }
 
@@ -333,7 +344,7 @@ analysis_report(struct analysis *a)
 			json_object_array_add(flows, j_flow(a, f));
 	}
 	/* flows after pdm, as in INTERFACES.md */
-	json_object_object_add(root, "flows", flows);
+	put(root, "flows", flows);
 	return root;
 }
 
