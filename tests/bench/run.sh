@@ -40,6 +40,12 @@ gen p1 1000000 pdm
 # grow with it, which rotation every 200 packets would not show.
 gen l1 1000000 encrypted 32767
 gen l10 "$big" encrypted 32767
+# Many short flows: 100k UDP flows of one exchange from 500 clients, a
+# key log line per client.  What a flow costs to set up (key log lookup,
+# two key derivations and a cipher context per direction) and to report.
+/usr/bin/time -f "%e" -o "$dir/s1.gen" "$S" -o "$dir/s1.pcap" -k "$dir/s1.keylog" \
+	--udp 100000 --clients 500 --servers 20 -n 1 -m encrypted --seed 7
+echo "written: s1 $(python3 -c "import os; print(os.path.getsize('$dir/s1.pcap') // 1000000)") MB in $(cat "$dir/s1.gen") s"
 
 # one command once: "capture|label|round|seconds|max RSS KiB" to raw
 run() {	# capture label command...
@@ -76,6 +82,14 @@ for cap in m1 m10 p1; do
 	done
 done
 # long key phases: for peak RSS, one round
+echo "s1|$("$C" "$dir/s1.pcap" | awk '{print $1}')" >>"$dir/count"
+round=1
+while [ $round -le "$runs" ]; do
+	run s1 "pdmv2-analyze, decode only, 100k flows" "$A" -q -o /dev/null "$dir/s1.pcap"
+	run s1 "pdmv2-analyze, decrypting, 100k flows" "$A" -q -k "$dir/s1.keylog" \
+		-o /dev/null "$dir/s1.pcap"
+	round=$((round + 1))
+done
 for cap in l1 l10; do
 	echo "$cap|$("$C" "$dir/$cap.pcap" | awk '{print $1}')" >>"$dir/count"
 	round=1
@@ -161,6 +175,11 @@ if fast in med and "aes128gcm" in opens:
         if t in med:
             print("%-52s %6.0fx" % ("ceiling, decrypting / tshark+plugin, " + label,
                                      cap / (n / med[t])))
+for what in ("decode only", "decrypting"):
+    k = ("s1", "pdmv2-analyze, %s, 100k flows" % what)
+    if k in med:
+        print("%-52s %6.1f us  (%.0f flows/s)" % ("per flow of one exchange, " + what,
+              med[k] / 1e5 * 1e6, 1e5 / med[k]))
 for big, small, what in (("m10", "m1", "decrypting"),
                          ("l10", "l1", "decrypting, phases of 32767")):
     a, b = (big, "pdmv2-analyze, " + what), (small, "pdmv2-analyze, " + what)
