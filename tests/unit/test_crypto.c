@@ -269,6 +269,49 @@ test_open_rejects_any_flipped_bit(void **state)
 	pdmv2_cipher_free(ci);
 }
 
+/* Every PRSEQ of a key phase, for each case's AEAD: what the sealing
+ * context (the whole nonce at each init) seals, the opening context
+ * (AES-GCM: the nonce's fixed field once, the invocation field per
+ * packet) opens, also right after an open that failed its tag. */
+static void
+test_open_takes_every_prseq_the_seal_gives(void **state)
+{
+	json_object *cases = test_get(vectors, "session_keys_and_options");
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < json_object_array_length(cases); i++) {
+		struct pdmv2_cipher *ci = case_cipher(json_object_array_get_idx(cases, i));
+		struct pdmv2_option o = {.variant = PDMV2_VARIANT_ENCRYPTED,
+					 .type = 0x0F, .version = 2}, in;
+		struct pdmv2_metrics m;
+		uint32_t prseq;
+
+		for (prseq = 1; prseq <= 32767; prseq++) {
+			uint8_t wire[2 + PDMV2_LEN_ENCRYPTED];
+
+			o.random = (uint16_t)prseq;
+			o.m.psntp = (uint16_t)(prseq * 7);
+			o.m.global_pointer = prseq * 2654435761u;
+			o.m.delta_tlr = (uint16_t)~prseq;
+			assert_int_equal(pdmv2_cipher_seal_option(ci, &o, wire), PDMV2_OK);
+			assert_int_equal(pdmv2_option_parse(wire, sizeof(wire), &in), PDMV2_OK);
+			if (prseq % 97 == 0) {
+				struct pdmv2_option bad = in;
+
+				bad.random ^= 1;	/* another nonce */
+				assert_int_equal(pdmv2_cipher_open_option(ci, &bad, &m),
+						 PDMV2_ERR_AUTH);
+			}
+			assert_int_equal(pdmv2_cipher_open_option(ci, &in, &m), PDMV2_OK);
+			assert_int_equal(m.psntp, o.m.psntp);
+			assert_int_equal(m.global_pointer, o.m.global_pointer);
+			assert_int_equal(m.delta_tlr, o.m.delta_tlr);
+		}
+		pdmv2_cipher_free(ci);
+	}
+}
+
 static void
 test_secondary_secrets_match_vectors(void **state)
 {
@@ -332,6 +375,7 @@ main(void)
 		cmocka_unit_test(test_open_rejects_tampered_reserved_bit),
 		cmocka_unit_test(test_open_rejects_any_flipped_bit),
 		cmocka_unit_test(test_rekeyed_cipher_is_the_other_keys_cipher),
+		cmocka_unit_test(test_open_takes_every_prseq_the_seal_gives),
 		cmocka_unit_test(test_secondary_secrets_match_vectors),
 		cmocka_unit_test(test_seal_rejects_prseq_zero_and_overflow),
 		cmocka_unit_test(test_aead_names_round_trip),
