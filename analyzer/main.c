@@ -207,7 +207,7 @@ main(int argc, char **argv)
 	if (cfg.jsonl) {
 		analysis_finish_stream(a);
 	} else {
-		(void)report_write(a, out, pretty);
+		(void)report_write(a, out, pretty, io.threads > 1);
 	}
 	if (fflush(out) != 0 || ferror(out)) {
 		fprintf(stderr, "pdmv2-analyze: %s: write failed\n",

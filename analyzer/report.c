@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <arpa/inet.h>
@@ -27,6 +28,11 @@ static const char *const anomaly_names[AN_COUNT] = {
 	[AN_DUPLICATE_PRSEQ] = "duplicate_prseq",
 	[AN_MULTIPLE_OPTIONS] = "multiple_pdm_options",
 };
+
+/* Flows may be rendered on two threads (report_write); the one thing
+ * that rendering changes is the list of warnings, on a failed read of
+ * finished epochs. */
+static pthread_mutex_t warn_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Every key in this file is a string literal or an entry of a static
  * table, added once to its object: json-c need neither copy it nor look
@@ -108,6 +114,8 @@ j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
 
 		/* the retired (older) ones from the file, then the tracker's */
 		if (!epoch_chain_read(&d->epochs_out, all)) {
+			/* two threads may render flows (report_write) */
+			pthread_mutex_lock(&warn_lock);
 			/* the summary may be out already: say it here too */
 			fprintf(stderr, "pdmv2-analyze: flow %llu: %llu finished Kri "
 				"epochs could not be read back from the temporary "
@@ -117,6 +125,7 @@ j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
 				      "be read back from the temporary file",
 				      (unsigned long long)flow_id,
 				      (unsigned long long)d->epochs_out.count);
+			pthread_mutex_unlock(&warn_lock);
 		}
 		for (i = 0; i < pdmv2_kri_epoch_count(t); i++)
 			g_array_append_val(all, *pdmv2_kri_epoch_at(t, i));
@@ -390,14 +399,94 @@ put_indented(FILE *out, const char *text, int indent)
 	}
 }
 
+/*
+ * A report of many flows is mostly json-c building, printing and freeing
+ * an object per value.  With two threads (the analysis thread is done
+ * by now), a helper renders the second half of each batch of flows to
+ * text while this thread renders and writes the first half, then writes
+ * the helper's: the same bytes in the same order, and memory for one
+ * batch of text.
+ */
+#define RENDER_BATCH 1024
+
+struct render {
+	struct analysis *a;
+	const struct flow *const *flow;
+	size_t n;
+	int flags;
+	char **text;
+};
+
+static char *
+flow_text(struct analysis *a, const struct flow *f, int flags)
+{
+	json_object *j = j_flow(a, f);
+	char *text = g_strdup(json_object_to_json_string_ext(j, flags));
+
+	json_object_put(j);
+	return text;
+}
+
+static void *
+render_flows(void *p)
+{
+	struct render *r = p;
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		r->text[i] = flow_text(r->a, r->flow[i], r->flags);
+	return NULL;
+}
+
+static void
+put_flow(FILE *out, const char *text, bool pretty, size_t *n)
+{
+	fputs((*n)++ ? "," : "", out);
+	if (pretty) {
+		fputs("\n    ", out);
+		put_indented(out, text, 4);
+	} else {
+		fputs(text, out);
+	}
+}
+
+/* Flows [0, batch->len) of the report, in order. */
+static void
+put_batch(struct analysis *a, FILE *out, GPtrArray *batch, int flags,
+	  bool pretty, bool helper, size_t *n)
+{
+	const struct flow *const *flow = (const struct flow *const *)batch->pdata;
+	size_t half = helper ? batch->len / 2 : batch->len, i;
+	char *text[RENDER_BATCH];
+	struct render r = {a, flow + half, batch->len - half, flags, text};
+	pthread_t t;
+	bool started = r.n > 0 && pthread_create(&t, NULL, render_flows, &r) == 0;
+
+	for (i = 0; i < half; i++) {
+		char *own = flow_text(a, flow[i], flags);
+
+		put_flow(out, own, pretty, n);
+		g_free(own);
+	}
+	if (started)
+		pthread_join(t, NULL);
+	else
+		render_flows(&r);	/* no helper: this thread does it */
+	for (i = 0; i < r.n; i++) {
+		put_flow(out, text[i], pretty, n);
+		g_free(text[i]);
+	}
+}
+
 int
-report_write(struct analysis *a, FILE *out, bool pretty)
+report_write(struct analysis *a, FILE *out, bool pretty, bool two_threads)
 {
 	int flags = (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
 		     JSON_C_TO_STRING_PLAIN) | JSON_C_TO_STRING_NOSLASHESCAPE;
 	json_object *sum = j_summary(a);
 	const char *text = json_object_to_json_string_ext(sum, flags);
 	size_t len = strlen(text), i, n = 0;
+	GPtrArray *batch = g_ptr_array_sized_new(RENDER_BATCH);
 
 	/* The summary without its closing brace, then "flows" streamed. */
 	while (len > 0 && (text[len - 1] == '}' || text[len - 1] == '\n' ||
@@ -406,22 +495,22 @@ report_write(struct analysis *a, FILE *out, bool pretty)
 	fwrite(text, 1, len, out);
 	fputs(pretty ? ",\n  \"flows\": [" : ",\"flows\":[", out);
 	json_object_put(sum);
-	for (i = 0; i < a->flow_order->len; i++) {
-		const struct flow *f = g_ptr_array_index(a->flow_order, i);
-		json_object *j;
+	/* Rendering reads finished epochs back from their file: written
+	 * out now, so that neither thread has to. */
+	epoch_spill_sync(&a->epoch_spill);
+	for (i = 0; i <= a->flow_order->len; i++) {
+		const struct flow *f = i < a->flow_order->len ?
+			g_ptr_array_index(a->flow_order, i) : NULL;
 
-		if (!f || f->streamed)
-			continue;
-		j = j_flow(a, f);
-		fputs(n++ ? "," : "", out);
-		if (pretty) {
-			fputs("\n    ", out);
-			put_indented(out, json_object_to_json_string_ext(j, flags), 4);
-		} else {
-			fputs(json_object_to_json_string_ext(j, flags), out);
+		if (f && !f->streamed)
+			g_ptr_array_add(batch, (gpointer)f);
+		if (batch->len == RENDER_BATCH ||
+		    (i == a->flow_order->len && batch->len > 0)) {
+			put_batch(a, out, batch, flags, pretty, two_threads, &n);
+			g_ptr_array_set_size(batch, 0);
 		}
-		json_object_put(j);
 	}
+	g_ptr_array_free(batch, TRUE);
 	fputs(pretty ? (n ? "\n  ]\n}\n" : "]\n}\n") : "]}\n", out);
 	return ferror(out) ? -1 : 0;
 }

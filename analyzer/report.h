@@ -14,9 +14,11 @@
 
 #define REPORT_SCHEMA "pdmv2-analyze/1"
 
-/* The whole report to out, one flow at a time: memory for the report is
- * one flow's worth, however many epochs the capture has.  0 or -1. */
-int report_write(struct analysis *a, FILE *out, bool pretty);
+/* The whole report to out, a batch of flows at a time: memory for the
+ * report is a batch's worth of text, however many flows and epochs the
+ * capture has.  two_threads: a helper thread renders half of each batch
+ * (the same bytes).  0 or -1. */
+int report_write(struct analysis *a, FILE *out, bool pretty, bool two_threads);
 
 /* --jsonl: write one finished flow as a line. */
 void report_stream_flow(struct analysis *a, const struct flow *f);

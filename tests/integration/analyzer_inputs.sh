@@ -153,6 +153,25 @@ r = json.load(open("thr1.json"))
 assert r["capture"]["packets"] > 3 * 4096, r["capture"]["packets"]
 assert r["pdm"]["decrypted"] > 0
 PY
+# With two threads a helper renders half of each batch of 1024 flows of
+# the report: several batches, plain and indented, give the same bytes.
+"$build/samples/pdmv2-sample" -o many.pcap -k many.keylog --udp 2500 -n 1 \
+	--clients 50 --servers 5 --seed 22 >/dev/null
+for t in 1 2; do
+	"$A" -q --threads $t -k many.keylog -o many$t.json many.pcap
+	"$A" -q --threads $t -k many.keylog -p -o many-p$t.json many.pcap
+done
+cmp many1.json many2.json || fail "--threads 2 report of 2500 flows differs"
+cmp many-p1.json many-p2.json || fail "--threads 2 --pretty report of 2500 flows differs"
+python3 - <<'PY' || fail "the 2500-flow report is not what was written"
+import json
+r = json.load(open("many2.json"))
+p = json.load(open("many-p2.json"))
+assert r == p
+ids = [f["id"] for f in r["flows"]]
+assert len(ids) == 2500 and ids == sorted(ids), len(ids)
+assert r["pdm"]["decrypted"] == 5000, r["pdm"]
+PY
 run 1 "threads" --threads 3 thr.pcap
 # --dump-frames has a buffer of its own: a failed write still fails the run
 rc=0
