@@ -402,19 +402,24 @@ put_indented(FILE *out, const char *text, int indent)
 /*
  * A report of many flows is mostly json-c building, printing and freeing
  * an object per value.  With two threads (the analysis thread is done
- * by now), a helper renders the second half of each batch of flows to
- * text while this thread renders and writes the first half, then writes
- * the helper's: the same bytes in the same order, and memory for one
- * batch of text.
+ * by now), the flows go in chunks of CHUNK: this thread renders and
+ * writes the even chunks, a helper renders the odd ones to text, which
+ * this thread writes in their turn.  Same bytes, same order.  The helper
+ * runs at most RING chunks ahead, so memory is a few dozen flows' text
+ * however many flows there are.
  */
-#define RENDER_BATCH 1024
+#define CHUNK 16
+#define RING 4
 
-struct render {
+struct helper {
 	struct analysis *a;
-	const struct flow *const *flow;
-	size_t n;
 	int flags;
-	char **text;
+	const struct flow *const *flow;	/* the flows to report, in order */
+	size_t nflow;
+	char *text[RING][CHUNK];
+	size_t rendered, taken;		/* helper chunks: made, written */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
 };
 
 static char *
@@ -427,14 +432,33 @@ flow_text(struct analysis *a, const struct flow *f, int flags)
 	return text;
 }
 
-static void *
-render_flows(void *p)
+/* Helper chunk h is chunk 2h + 1: flows [lo, hi) for it. */
+static bool
+helper_chunk(const struct helper *h, size_t k, size_t *lo, size_t *hi)
 {
-	struct render *r = p;
-	size_t i;
+	*lo = (2 * k + 1) * CHUNK;
+	*hi = *lo + CHUNK < h->nflow ? *lo + CHUNK : h->nflow;
+	return *lo < h->nflow;
+}
 
-	for (i = 0; i < r->n; i++)
-		r->text[i] = flow_text(r->a, r->flow[i], r->flags);
+static void *
+helper_run(void *p)
+{
+	struct helper *h = p;
+	size_t k, lo, hi, i;
+
+	for (k = 0; helper_chunk(h, k, &lo, &hi); k++) {
+		pthread_mutex_lock(&h->lock);
+		while (h->rendered - h->taken == RING)	/* ring full */
+			pthread_cond_wait(&h->cond, &h->lock);
+		pthread_mutex_unlock(&h->lock);
+		for (i = lo; i < hi; i++)
+			h->text[k % RING][i - lo] = flow_text(h->a, h->flow[i], h->flags);
+		pthread_mutex_lock(&h->lock);
+		h->rendered++;
+		pthread_cond_broadcast(&h->cond);
+		pthread_mutex_unlock(&h->lock);
+	}
 	return NULL;
 }
 
@@ -450,32 +474,44 @@ put_flow(FILE *out, const char *text, bool pretty, size_t *n)
 	}
 }
 
-/* Flows [0, batch->len) of the report, in order. */
+/* Every flow of h->flow to out, in order; two_threads: with a helper. */
 static void
-put_batch(struct analysis *a, FILE *out, GPtrArray *batch, int flags,
-	  bool pretty, bool helper, size_t *n)
+put_flows(struct helper *h, FILE *out, bool pretty, bool two_threads, size_t *n)
 {
-	const struct flow *const *flow = (const struct flow *const *)batch->pdata;
-	size_t half = helper ? batch->len / 2 : batch->len, i;
-	char *text[RENDER_BATCH];
-	struct render r = {a, flow + half, batch->len - half, flags, text};
 	pthread_t t;
-	bool started = r.n > 0 && pthread_create(&t, NULL, render_flows, &r) == 0;
+	bool helped = two_threads && h->nflow > CHUNK &&
+		      pthread_create(&t, NULL, helper_run, h) == 0;
+	size_t i, lo, hi;
 
-	for (i = 0; i < half; i++) {
-		char *own = flow_text(a, flow[i], flags);
+	for (i = 0; i < h->nflow; i++) {
+		size_t c = i / CHUNK, k = c / 2;
+		char *text;
 
-		put_flow(out, own, pretty, n);
-		g_free(own);
+		if (!helped || c % 2 == 0) {
+			text = flow_text(h->a, h->flow[i], h->flags);
+			put_flow(out, text, pretty, n);
+			g_free(text);
+			continue;
+		}
+		if (i % CHUNK == 0) {		/* wait for the helper's chunk */
+			pthread_mutex_lock(&h->lock);
+			while (h->rendered <= k)
+				pthread_cond_wait(&h->cond, &h->lock);
+			pthread_mutex_unlock(&h->lock);
+		}
+		text = h->text[k % RING][i % CHUNK];
+		put_flow(out, text, pretty, n);
+		g_free(text);
+		helper_chunk(h, k, &lo, &hi);
+		if (i + 1 == hi) {		/* chunk written: its slot is free */
+			pthread_mutex_lock(&h->lock);
+			h->taken++;
+			pthread_cond_broadcast(&h->cond);
+			pthread_mutex_unlock(&h->lock);
+		}
 	}
-	if (started)
+	if (helped)
 		pthread_join(t, NULL);
-	else
-		render_flows(&r);	/* no helper: this thread does it */
-	for (i = 0; i < r.n; i++) {
-		put_flow(out, text[i], pretty, n);
-		g_free(text[i]);
-	}
 }
 
 int
@@ -486,7 +522,8 @@ report_write(struct analysis *a, FILE *out, bool pretty, bool two_threads)
 	json_object *sum = j_summary(a);
 	const char *text = json_object_to_json_string_ext(sum, flags);
 	size_t len = strlen(text), i, n = 0;
-	GPtrArray *batch = g_ptr_array_sized_new(RENDER_BATCH);
+	GPtrArray *flows = g_ptr_array_sized_new(a->flow_order->len);
+	struct helper h = {.a = a, .flags = flags};
 
 	/* The summary without its closing brace, then "flows" streamed. */
 	while (len > 0 && (text[len - 1] == '}' || text[len - 1] == '\n' ||
@@ -495,22 +532,23 @@ report_write(struct analysis *a, FILE *out, bool pretty, bool two_threads)
 	fwrite(text, 1, len, out);
 	fputs(pretty ? ",\n  \"flows\": [" : ",\"flows\":[", out);
 	json_object_put(sum);
+	for (i = 0; i < a->flow_order->len; i++) {
+		const struct flow *f = g_ptr_array_index(a->flow_order, i);
+
+		if (f && !f->streamed)
+			g_ptr_array_add(flows, (gpointer)f);
+	}
 	/* Rendering reads finished epochs back from their file: written
 	 * out now, so that neither thread has to. */
 	epoch_spill_sync(&a->epoch_spill);
-	for (i = 0; i <= a->flow_order->len; i++) {
-		const struct flow *f = i < a->flow_order->len ?
-			g_ptr_array_index(a->flow_order, i) : NULL;
-
-		if (f && !f->streamed)
-			g_ptr_array_add(batch, (gpointer)f);
-		if (batch->len == RENDER_BATCH ||
-		    (i == a->flow_order->len && batch->len > 0)) {
-			put_batch(a, out, batch, flags, pretty, two_threads, &n);
-			g_ptr_array_set_size(batch, 0);
-		}
-	}
-	g_ptr_array_free(batch, TRUE);
+	h.flow = (const struct flow *const *)flows->pdata;
+	h.nflow = flows->len;
+	pthread_mutex_init(&h.lock, NULL);
+	pthread_cond_init(&h.cond, NULL);
+	put_flows(&h, out, pretty, two_threads, &n);
+	pthread_cond_destroy(&h.cond);
+	pthread_mutex_destroy(&h.lock);
+	g_ptr_array_free(flows, TRUE);
 	fputs(pretty ? (n ? "\n  ]\n}\n" : "]\n}\n") : "]}\n", out);
 	return ferror(out) ? -1 : 0;
 }

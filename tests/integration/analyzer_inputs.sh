@@ -153,8 +153,9 @@ r = json.load(open("thr1.json"))
 assert r["capture"]["packets"] > 3 * 4096, r["capture"]["packets"]
 assert r["pdm"]["decrypted"] > 0
 PY
-# With two threads a helper renders half of each batch of 1024 flows of
-# the report: several batches, plain and indented, give the same bytes.
+# With two threads a helper renders every other chunk of 16 flows of the
+# report, at most 4 chunks ahead: 2500 flows wrap that ring many times;
+# plain and indented, the same bytes.
 "$build/samples/pdmv2-sample" -o many.pcap -k many.keylog --udp 2500 -n 1 \
 	--clients 50 --servers 5 --seed 22 >/dev/null
 for t in 1 2; do
