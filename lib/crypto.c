@@ -381,9 +381,15 @@ pdmv2_cipher_open_option(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
 	*p = OSSL_PARAM_construct_end();
 	/* _ex2 and set_params, not _ex and ctrl: OpenSSL 3 turns each ctrl
 	 * into params anyway, and this path runs once per packet. */
+	if (c->nonce_by_field && EVP_CIPHER_CTX_set_params(c->open, params) <= 0) {
+		/* a provider that took the fixed field but not this one:
+		 * the whole nonce by re-init from now on */
+		c->nonce_by_field = false;
+		params[1] = OSSL_PARAM_construct_end();
+	}
 	if ((!c->nonce_by_field &&
-	     EVP_DecryptInit_ex2(c->open, NULL, NULL, nonce, NULL) <= 0) ||
-	    EVP_CIPHER_CTX_set_params(c->open, params) <= 0 ||
+	     (EVP_DecryptInit_ex2(c->open, NULL, NULL, nonce, NULL) <= 0 ||
+	      EVP_CIPHER_CTX_set_params(c->open, params) <= 0)) ||
 	    EVP_DecryptUpdate(c->open, NULL, &len, opt->aad, PDMV2_AAD_BYTES) <= 0 ||
 	    EVP_DecryptUpdate(c->open, pt, &len, opt->ciphertext,
 			      PDMV2_METRIC_BYTES) <= 0 ||
