@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "pdmv2/timefmt.h"
+#include "render.h"
 #include "report.h"
 
 static const char *const anomaly_names[AN_COUNT] = {
@@ -399,119 +400,40 @@ put_indented(FILE *out, const char *text, int indent)
 	}
 }
 
-/*
- * A report of many flows is mostly json-c building, printing and freeing
- * an object per value.  With two threads (the analysis thread is done
- * by now), the flows go in chunks of CHUNK: this thread renders and
- * writes the even chunks, a helper renders the odd ones to text, which
- * this thread writes in their turn.  Same bytes, same order.  The helper
- * runs at most RING chunks ahead, so memory is a few dozen flows' text
- * however many flows there are.
- */
-#define CHUNK 16
-#define RING 4
-
-struct helper {
+/* The flows of the report, rendered by render_in_order. */
+struct flows_out {
 	struct analysis *a;
+	const struct flow *const *flow;
 	int flags;
-	const struct flow *const *flow;	/* the flows to report, in order */
-	size_t nflow;
-	char *text[RING][CHUNK];
-	size_t rendered, taken;		/* helper chunks: made, written */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	bool pretty;
+	FILE *out;
+	size_t written;
 };
 
 static char *
-flow_text(struct analysis *a, const struct flow *f, int flags)
+flow_text(void *ctx, size_t i)
 {
-	json_object *j = j_flow(a, f);
-	char *text = g_strdup(json_object_to_json_string_ext(j, flags));
+	struct flows_out *o = ctx;
+	json_object *j = j_flow(o->a, o->flow[i]);
+	char *text = g_strdup(json_object_to_json_string_ext(j, o->flags));
 
 	json_object_put(j);
 	return text;
 }
 
-/* Helper chunk h is chunk 2h + 1: flows [lo, hi) for it. */
-static bool
-helper_chunk(const struct helper *h, size_t k, size_t *lo, size_t *hi)
-{
-	*lo = (2 * k + 1) * CHUNK;
-	*hi = *lo + CHUNK < h->nflow ? *lo + CHUNK : h->nflow;
-	return *lo < h->nflow;
-}
-
-static void *
-helper_run(void *p)
-{
-	struct helper *h = p;
-	size_t k, lo, hi, i;
-
-	for (k = 0; helper_chunk(h, k, &lo, &hi); k++) {
-		pthread_mutex_lock(&h->lock);
-		while (h->rendered - h->taken == RING)	/* ring full */
-			pthread_cond_wait(&h->cond, &h->lock);
-		pthread_mutex_unlock(&h->lock);
-		for (i = lo; i < hi; i++)
-			h->text[k % RING][i - lo] = flow_text(h->a, h->flow[i], h->flags);
-		pthread_mutex_lock(&h->lock);
-		h->rendered++;
-		pthread_cond_broadcast(&h->cond);
-		pthread_mutex_unlock(&h->lock);
-	}
-	return NULL;
-}
-
 static void
-put_flow(FILE *out, const char *text, bool pretty, size_t *n)
+flow_put(void *ctx, char *text)
 {
-	fputs((*n)++ ? "," : "", out);
-	if (pretty) {
-		fputs("\n    ", out);
-		put_indented(out, text, 4);
+	struct flows_out *o = ctx;
+
+	fputs(o->written++ ? "," : "", o->out);
+	if (o->pretty) {
+		fputs("\n    ", o->out);
+		put_indented(o->out, text, 4);
 	} else {
-		fputs(text, out);
+		fputs(text, o->out);
 	}
-}
-
-/* Every flow of h->flow to out, in order; two_threads: with a helper. */
-static void
-put_flows(struct helper *h, FILE *out, bool pretty, bool two_threads, size_t *n)
-{
-	pthread_t t;
-	bool helped = two_threads && h->nflow > CHUNK &&
-		      pthread_create(&t, NULL, helper_run, h) == 0;
-	size_t i, lo, hi;
-
-	for (i = 0; i < h->nflow; i++) {
-		size_t c = i / CHUNK, k = c / 2;
-		char *text;
-
-		if (!helped || c % 2 == 0) {
-			text = flow_text(h->a, h->flow[i], h->flags);
-			put_flow(out, text, pretty, n);
-			g_free(text);
-			continue;
-		}
-		if (i % CHUNK == 0) {		/* wait for the helper's chunk */
-			pthread_mutex_lock(&h->lock);
-			while (h->rendered <= k)
-				pthread_cond_wait(&h->cond, &h->lock);
-			pthread_mutex_unlock(&h->lock);
-		}
-		text = h->text[k % RING][i % CHUNK];
-		put_flow(out, text, pretty, n);
-		g_free(text);
-		helper_chunk(h, k, &lo, &hi);
-		if (i + 1 == hi) {		/* chunk written: its slot is free */
-			pthread_mutex_lock(&h->lock);
-			h->taken++;
-			pthread_cond_broadcast(&h->cond);
-			pthread_mutex_unlock(&h->lock);
-		}
-	}
-	if (helped)
-		pthread_join(t, NULL);
+	g_free(text);
 }
 
 int
@@ -521,9 +443,9 @@ report_write(struct analysis *a, FILE *out, bool pretty, bool two_threads)
 		     JSON_C_TO_STRING_PLAIN) | JSON_C_TO_STRING_NOSLASHESCAPE;
 	json_object *sum = j_summary(a);
 	const char *text = json_object_to_json_string_ext(sum, flags);
-	size_t len = strlen(text), i, n = 0;
+	size_t len = strlen(text), i;
 	GPtrArray *flows = g_ptr_array_sized_new(a->flow_order->len);
-	struct helper h = {.a = a, .flags = flags};
+	struct flows_out o = {.a = a, .flags = flags, .pretty = pretty, .out = out};
 
 	/* The summary without its closing brace, then "flows" streamed. */
 	while (len > 0 && (text[len - 1] == '}' || text[len - 1] == '\n' ||
@@ -541,14 +463,9 @@ report_write(struct analysis *a, FILE *out, bool pretty, bool two_threads)
 	/* Rendering reads finished epochs back from their file: written
 	 * out now, so that neither thread has to. */
 	epoch_spill_sync(&a->epoch_spill);
-	h.flow = (const struct flow *const *)flows->pdata;
-	h.nflow = flows->len;
-	pthread_mutex_init(&h.lock, NULL);
-	pthread_cond_init(&h.cond, NULL);
-	put_flows(&h, out, pretty, two_threads, &n);
-	pthread_cond_destroy(&h.cond);
-	pthread_mutex_destroy(&h.lock);
+	o.flow = (const struct flow *const *)flows->pdata;
+	render_in_order(flows->len, flow_text, flow_put, &o, two_threads);
 	g_ptr_array_free(flows, TRUE);
-	fputs(pretty ? (n ? "\n  ]\n}\n" : "]\n}\n") : "]}\n", out);
+	fputs(pretty ? (o.written ? "\n  ]\n}\n" : "]\n}\n") : "]}\n", out);
 	return ferror(out) ? -1 : 0;
 }
