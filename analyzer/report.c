@@ -218,7 +218,7 @@ j_gptr(const struct pdmv2_gptr_table *t)
 		pdmv2_gptr_get(t, i, &s);
 		put(j, "sender", j_addr(s.sender));
 		put(j, "addr_type",
-				       json_object_new_string(pdmv2_addr_type_name(s.addr_type)));
+		    json_object_new_string(pdmv2_addr_type_name(s.addr_type)));
 		put(j, "packets", j_u64(s.packets));
 		put(j, "first", j_u64(s.first));
 		put(j, "last", j_u64(s.last));
@@ -259,7 +259,7 @@ j_summary(struct analysis *a)
 		o = json_object_new_object();
 		put(o, "file", json_object_new_string(in->file));
 		put(o, "linktype", in->linktype_name ?
-				       json_object_new_string(in->linktype_name) : NULL);
+		    json_object_new_string(in->linktype_name) : NULL);
 		put(o, "packets", j_u64(in->packets));
 		put(o, "truncated", json_object_new_boolean(in->truncated));
 		if (in->failed)
@@ -274,7 +274,7 @@ j_summary(struct analysis *a)
 	put(o, "first_ts", a->packets ? j_time(a->first_ts) : NULL);
 	put(o, "last_ts", a->packets ? j_time(a->last_ts) : NULL);
 	put(o, "duration_us", a->packets ?
-		json_object_new_double((double)(a->last_ts - a->first_ts) / 1e3) : NULL);
+	    json_object_new_double((double)(a->last_ts - a->first_ts) / 1e3) : NULL);
 	if (a->skipped_linktype)
 		put(o, "skipped_linktype", j_u64(a->skipped_linktype));
 	put(root, "capture", o);

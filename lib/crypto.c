@@ -234,10 +234,10 @@ ctx_with_key(const struct pdmv2_cipher *c, int enc)
  * fixed field of RFC 5116 3.2's nonce construction, and each packet
  * only its 8-byte invocation field (OpenSSL's GCM "tlsivfixed" and
  * "tlsivinv", the params of EVP_CTRL_GCM_SET_IV_FIXED and
- * EVP_CTRL_GCM_SET_IV_INV).  That spares a
- * re-init per packet, in which OpenSSL 3.0 asks the provider for the IV
- * length again: a quarter of an open's instructions.  ChaCha20-Poly1305
- * has no such field and keeps the re-init. */
+ * EVP_CTRL_GCM_SET_IV_INV).  That spares a re-init per packet, in which
+ * OpenSSL 3.0 asks the provider for the IV length again: a quarter of an
+ * open's instructions.  ChaCha20-Poly1305 has no such field and keeps
+ * the re-init. */
 static void
 set_fixed_field(struct pdmv2_cipher *c)
 {
