@@ -26,14 +26,15 @@
 #define NONCE_FIXED_BYTES 4	/* RFC 5116 3.2's fixed field, for AES-GCM */
 
 struct pdmv2_cipher {
-	enum pdmv2_aead aead;
-	const EVP_CIPHER *evp;
+	/* what an open reads, first: one cache line, not two */
 	EVP_CIPHER_CTX *open;		/* key set once */
-	EVP_CIPHER_CTX *seal;		/* made on first seal */
-	uint8_t key[PDMV2_KEY_MAX];
-	size_t key_len;
 	uint8_t base_nonce[PDMV2_NONCE_BYTES];
 	bool nonce_by_field;		/* open: see set_fixed_field */
+	enum pdmv2_aead aead;
+	const EVP_CIPHER *evp;
+	EVP_CIPHER_CTX *seal;		/* made on first seal */
+	size_t key_len;
+	uint8_t key[PDMV2_KEY_MAX];
 };
 
 void

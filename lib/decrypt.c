@@ -315,6 +315,17 @@ pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
 {
 	size_t i;
 
+	if (level == 0) {
+		/* every line up to the end of the cipher cache, which level
+		 * 1 reads whole: the struct spans three or four of them */
+		const char *p = (const char *)d;
+		const char *end = (const char *)(d->cache + CACHE_SLOTS) - 1;
+
+		for (; p <= end; p += 64)
+			__builtin_prefetch(p);
+		__builtin_prefetch(end);
+		return;
+	}
 	pdmv2_kri_prefetch(d->tracker, opt, level);
 	for (i = 0; i < CACHE_SLOTS; i++) {
 		const struct cache_slot *s = &d->cache[i];

@@ -157,6 +157,13 @@ pdmv2_dist_note(struct pdmv2_dist *d, double us, struct pdmv2_dist_pending *p)
 	}
 }
 
+void
+pdmv2_dist_prefetch(const struct pdmv2_dist *d)
+{
+	if (d->blk)
+		__builtin_prefetch(d->blk);
+}
+
 int
 pdmv2_dist_count(const struct pdmv2_dist_pending *p)
 {

@@ -77,9 +77,10 @@ void pdmv2_decryptor_set_retire(struct pdmv2_decryptor *d,
 				pdmv2_kri_retire_fn fn, void *ctx);
 /* A hint, no effect on results: starts loading the state that opening
  * opt will read (tracker, PRSEQ record, keyed ciphers), so a caller
- * working through a batch of packets overlaps their cache misses.  d
- * should be loaded already; level 2, once level 1's loads have landed,
- * follows the pointers they hold. */
+ * working through a batch of packets overlaps their cache misses.
+ * Level 0 loads d itself (opt unused), level 1 what d points to, and
+ * level 2, once level 1's loads have landed, follows the pointers they
+ * hold. */
 void pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
 			      const struct pdmv2_option *opt, int level);
 /* Whether the key log had any candidate for this direction: without
