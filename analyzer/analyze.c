@@ -113,6 +113,7 @@ flow_find(struct analysis *a, const struct flow_key *k, bool src_is_a,
 		f = flow_new(k, src_is_a, ++a->next_flow_id, ts);
 		/* key == value: GLib then keeps one array, not two */
 		g_hash_table_add(a->flows, f);
+		a->flow_hint[k->hash & (FLOW_HINTS - 1)] = f;
 		f->order = a->flow_order->len;
 		g_ptr_array_add(a->flow_order, f);
 	}
@@ -317,6 +318,8 @@ stream_if_finished(struct analysis *a, struct flow *f)
 	/* Written out: free it, so memory follows the open flows only.  The
 	 * 5-tuple may be reused by a new connection: a new flow then. */
 	g_hash_table_remove(a->flows, &f->key);
+	if (a->flow_hint[f->key.hash & (FLOW_HINTS - 1)] == f)
+		a->flow_hint[f->key.hash & (FLOW_HINTS - 1)] = NULL;
 	g_ptr_array_index(a->flow_order, f->order) = NULL;
 	f->streamed = true;
 	/* Freed by analysis_release: frames begun after this one may still
@@ -387,7 +390,7 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 	fd = &fw->f->dir[fw->dir];
 	if (level == 1) {
 		if (fd->dec)
-			__builtin_prefetch(fd->dec, 1);
+			pdmv2_decryptor_prefetch(fd->dec, &fw->opt, 0);
 		/* the distributions this side's packets feed */
 		if (fw->dir == DIR_C2S) {
 			__builtin_prefetch(&fw->f->dist[MET_RTT], 1);
@@ -404,6 +407,16 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 	if (level == 2) {
 		/* the slot a server packet writes and a client packet reads */
 		pdmv2_samples_prefetch(&fw->f->samples, fw->f->ring_hint);
+		/* the block tables of those distributions (level 1 brought
+		 * their heads): the sample's bucket is found through them */
+		if (fw->dir == DIR_C2S) {
+			pdmv2_dist_prefetch(&fw->f->dist[MET_RTT]);
+			pdmv2_dist_prefetch(&fw->f->dist[MET_CLIENT_DELAY]);
+			pdmv2_dist_prefetch(&fw->f->dist[MET_NETWORK_RTT]);
+		} else {
+			pdmv2_dist_prefetch(&fw->f->dist[MET_SERVER_DELAY]);
+			pdmv2_dist_prefetch(&fw->f->dist[MET_SERVER_RTT]);
+		}
 		if (fd->psn.any)	/* the header landed: the window word */
 			pdmv2_psn_prefetch(&fd->psn);
 	}
@@ -470,6 +483,11 @@ analysis_frames_finish(struct analysis *a, struct input_info *in,
 	unsigned i;
 	int level;
 
+	/* the key compares of the lookups below, started together */
+	for (i = 0; i < n; i++)
+		if (b[i].ipv6)
+			__builtin_prefetch(a->flow_hint[b[i].key.hash &
+							(FLOW_HINTS - 1)]);
 	for (i = 0; i < n; i++)
 		analysis_frame_find(a, &b[i]);
 	for (level = 1; level <= 3; level++)

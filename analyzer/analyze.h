@@ -25,6 +25,7 @@
 
 #define ANOMALY_FRAMES_MAX 20	/* frame numbers listed per anomaly kind */
 #define PENDING_MAX 64		/* >= 3 samples per frame of a batch */
+#define FLOW_HINTS 4096		/* flow_hint[]: a power of two */
 
 enum anomaly {
 	AN_MALFORMED, AN_TRUNCATED, AN_RESERVED, AN_VERSION, AN_AUTH_FAILED,
@@ -63,6 +64,12 @@ struct analysis {
 	GHashTable *flows;		/* struct flow_key * -> struct flow * */
 	GPtrArray *flow_order;		/* struct flow *, creation order; NULL once streamed */
 	GPtrArray *graveyard;		/* streamed flows, freed by analysis_release */
+	/* The flow last made with each value of its key's hash mod
+	 * FLOW_HINTS, or NULL: only ever prefetched, never read, so a batch
+	 * starts the loads its lookups' key compares will wait for.  A
+	 * stale or colliding entry costs a wasted load, not a wrong answer:
+	 * the table above decides. */
+	struct flow *flow_hint[FLOW_HINTS];
 	struct epoch_spill epoch_spill;	/* finished Kri epochs of all flows */
 	struct pdmv2_dist_pending pending[PENDING_MAX];	/* sketch counts to do */
 	unsigned npending;

@@ -4,6 +4,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <string.h>
+
 #include <glib.h>
 
 #include "flow.h"
@@ -16,6 +18,7 @@
  * emptied) tries W keys a packet, in vain; so does one whose key log
  * entry is wrong.  The analysis, which saw every packet, is unaffected. */
 #define MISSES_MAX 8
+#define HINTS 4096	/* hint[]: a power of two */
 
 struct sender {
 	struct flow_key key;	/* first: the record is its own hash key */
@@ -29,14 +32,24 @@ struct preopen {
 	unsigned window;
 	unsigned max_senders;
 	GHashTable *senders;	/* struct sender, key == value */
+	/* The record last made with each value of sender_hash mod HINTS, or
+	 * NULL: only prefetched, so a batch's lookups wait for their key
+	 * compares together (as the analysis' flow_hint). */
+	struct sender *hint[HINTS];
 };
+
+static guint
+hash_of(const struct flow_key *k, bool src_is_a)
+{
+	return k->hash ^ (src_is_a ? 0x9E3779B9u : 0);
+}
 
 static guint
 sender_hash(gconstpointer p)
 {
 	const struct sender *s = p;
 
-	return s->key.hash ^ (s->src_is_a ? 0x9E3779B9u : 0);
+	return hash_of(&s->key, s->src_is_a);
 }
 
 static gboolean
@@ -99,6 +112,7 @@ sender_of(struct preopen *p, const struct frame_work *fw)
 		return NULL;
 	}
 	g_hash_table_add(p->senders, s);
+	p->hint[sender_hash(s) & (HINTS - 1)] = s;
 	return s;
 }
 
@@ -106,7 +120,7 @@ sender_of(struct preopen *p, const struct frame_work *fw)
 static unsigned
 group_of(const struct frame_work *w)
 {
-	uint32_t h = w->key.hash ^ (w->src_is_a ? 0x9E3779B9u : 0);
+	uint32_t h = hash_of(&w->key, w->src_is_a);
 
 	return (h * UINT32_C(2654435761)) >> 28;
 }
@@ -116,29 +130,39 @@ preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n,
 	       unsigned share)
 {
 	struct sender *snd[64];
+	bool mine[64];
 	unsigned i, level;
 
 	g_assert(n <= G_N_ELEMENTS(snd));
 	/* Full: start again from empty, here and not amid the batch, whose
 	 * records are held in snd[] until its opens are done. */
-	if (g_hash_table_size(p->senders) + n > p->max_senders)
+	if (g_hash_table_size(p->senders) + n > p->max_senders) {
 		g_hash_table_remove_all(p->senders);
-	/* Lookups back to back, then the loads each open will need, level
-	 * by level, so the cache misses of n frames overlap (as the
-	 * analysis does with its batches). */
+		memset(p->hint, 0, sizeof(p->hint));
+	}
+	/* The records' loads started together, then the lookups back to
+	 * back, then the loads each open will need, level by level, so the
+	 * cache misses of n frames overlap (as the analysis does with its
+	 * batches). */
 	for (i = 0; i < n; i++) {
 		struct frame_work *w = &fw[i];
 
 		w->pre.src = NULL;
-		snd[i] = NULL;
-		if (w->ipv6 && w->n_opts > 0 && w->opt_rc == PDMV2_OK &&
-		    w->opt.variant == PDMV2_VARIANT_ENCRYPTED &&
-		    group_of(w) < share)
-			snd[i] = sender_of(p, w);
+		mine[i] = w->ipv6 && w->n_opts > 0 && w->opt_rc == PDMV2_OK &&
+			  w->opt.variant == PDMV2_VARIANT_ENCRYPTED &&
+			  group_of(w) < share;
+		if (mine[i])
+			__builtin_prefetch(p->hint[hash_of(&w->key, w->src_is_a) &
+						   (HINTS - 1)]);
+	}
+	for (i = 0; i < n; i++) {
+		struct frame_work *w = &fw[i];
+
+		snd[i] = mine[i] ? sender_of(p, w) : NULL;
 		if (snd[i] && snd[i]->misses >= MISSES_MAX)
 			snd[i] = NULL;
 		if (snd[i])
-			__builtin_prefetch(snd[i]->dec);
+			pdmv2_decryptor_prefetch(snd[i]->dec, &w->opt, 0);
 	}
 	for (level = 1; level <= 2; level++)
 		for (i = 0; i < n; i++)
