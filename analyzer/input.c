@@ -20,10 +20,14 @@
 
 #define PROGRESS_EVERY 65536
 /* libpcap reads a file through stdio, whose buffer is st_blksize (4 KiB
- * here): one read(2) per 4 KiB, and the system calls, not the copying,
- * were most of the reading time.  With 256 KiB a bare pcap_next_ex loop
- * read 10M packets in 0.57 s instead of 1.55 s; 1 MiB was no faster. */
-#define READ_BUFFER (256 * 1024)
+ * here): one read(2) per 4 KiB.  On one day of this VM the system calls,
+ * not the copying, were most of the reading time (a bare pcap_next_ex
+ * loop read 10M packets in 1.55 s, in 0.57 s with 256 KiB, no faster
+ * with 1 MiB).  On a later one, reads of 128 KiB and more cost the
+ * kernel four to five times as much per byte as reads of 16-64 KiB,
+ * which were alike (10M packets, decode only: 1.2-1.5 s of system time
+ * with 256 KiB, 0.2-0.3 s with 64 KiB, the run 0.6-1.1 s shorter). */
+#define READ_BUFFER (64 * 1024)
 
 /* The capture file, open, with a read buffer of READ_BUFFER bytes that
  * the caller frees after pcap_close() (which closes the file).  Standard

@@ -2,7 +2,7 @@
  * pcap_count.c - the read limit: a bare pcap_next_ex() loop that only
  * counts packets and bytes, for the benchmark to compare against.
  * With a second argument, the file is read through a stdio buffer of
- * that many bytes (pdmv2-analyze reads with 256 KiB); without, libpcap
+ * that many bytes (pdmv2-analyze reads with 64 KiB); without, libpcap
  * opens it itself, with libc's default buffer, as tcpdump does.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later

@@ -62,10 +62,10 @@ for cap in m1 m10 p1; do
 	round=1
 	while [ $round -le "$runs" ]; do
 		run $cap "bare libpcap loop" "$C" "$f"
-		# the same loop reading through the analyzer's 256 KiB buffer:
+		# the same loop reading through the analyzer's 64 KiB buffer:
 		# the stricter read limit (libc's default buffer costs a
 		# read(2) per 4 KiB)
-		run $cap "bare libpcap loop, 256 KiB buffer" "$C" "$f" 262144
+		run $cap "bare libpcap loop, 64 KiB buffer" "$C" "$f" 65536
 		run $cap "pdmv2-analyze, decode only" "$A" -q -o /dev/null "$f"
 		if [ $cap != p1 ]; then
 			run $cap "pdmv2-analyze, decrypting" "$A" -q -k "$k" -o /dev/null "$f"
@@ -144,7 +144,7 @@ def ratio(cap, a, b, target, what):
 # against both loops: the one libpcap opens itself (as tcpdump reads),
 # and the one with the analyzer's read buffer (the stricter limit)
 for loop, tag in (("bare libpcap loop", "bare loop"),
-                  ("bare libpcap loop, 256 KiB buffer", "256 KiB loop")):
+                  ("bare libpcap loop, 64 KiB buffer", "64 KiB loop")):
     for cap, what, target, label in (
             ("m1", "decode only", ">= 0.5", "decode-only (1M)"),
             ("m10", "decode only", ">= 0.5", "decode-only (10M)"),
@@ -157,7 +157,7 @@ ratio("m1", "pdmv2-analyze, decrypting, next to tshark",
       "tshark 4.0 + plugin, -T fields, key log", ">= 100",
       "decrypting / tshark+plugin (1M)")
 
-fast = ("m1", "bare libpcap loop, 256 KiB buffer")
+fast = ("m1", "bare libpcap loop, 64 KiB buffer")
 if fast in med and "aes128gcm" in opens:
     n = int(count["m1"])
     read = n / med[fast]	# what the analyzer's reading costs at best
@@ -169,7 +169,7 @@ if fast in med and "aes128gcm" in opens:
     # only when it is the larger half
     for label, cap in (("1 thread", 1 / (1 / read + o)),
                        ("2 threads", 1 / max(1 / read, (1 / read + o) / 2))):
-        for loop, tag in (("bare libpcap loop", "bare loop"), (fast[1], "256 KiB loop")):
+        for loop, tag in (("bare libpcap loop", "bare loop"), (fast[1], "64 KiB loop")):
             print("%-52s %6.2fx  (read + one warm aes128gcm open per packet, nothing else)"
                   % ("ceiling, decrypting / %s, %s" % (tag, label), cap / (n / med["m1", loop])))
         if t in med:
