@@ -9,6 +9,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "pdmv2/reader.h"
@@ -119,7 +120,10 @@ pdmv2_walk_ipv6(const uint8_t *pkt, size_t caplen, uint8_t option_type,
 	uint8_t vtc, nh, hlen;
 	unsigned n;
 
-	memset(w, 0, sizeof(*w));
+	/* Not opts[]: a slot is written whole when an option is found, and
+	 * clearing the four (160 bytes, a `rep stos`) was half of this
+	 * function's time on a decode-only run. */
+	memset(w, 0, offsetof(struct pdmv2_walk, opts));
 	pdmv2_reader_init(&r, pkt, caplen);
 	if (!pdmv2_reader_has(&r, IPV6_HDR_LEN))
 		return PDMV2_ERR_TRUNCATED;

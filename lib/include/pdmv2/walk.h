@@ -66,7 +66,7 @@ struct pdmv2_walk {
 	unsigned flags;		/* PDMV2_WALK_* */
 	unsigned n_opts;	/* PDM options found (<= PDMV2_WALK_MAX_OPTS) */
 	unsigned n_opts_seen;	/* found in total, may exceed n_opts */
-	struct pdmv2_opt_ref opts[PDMV2_WALK_MAX_OPTS];
+	struct pdmv2_opt_ref opts[PDMV2_WALK_MAX_OPTS];	/* [0, n_opts) set */
 };
 
 /*
