@@ -383,13 +383,22 @@ void
 analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 {
 	const struct flow_dir *fd;
+	bool opens;
 
 	(void)a;
 	if (!fw->f || fw->n_opts == 0 || fw->opt_rc != PDMV2_OK)
 		return;
 	fd = &fw->f->dir[fw->dir];
+	/* An encrypted option without a key gives no samples (pdm_option):
+	 * nothing past the PSN window to load for it. */
+	opens = fw->opt.variant == PDMV2_VARIANT_ENCRYPTED;
+	if (opens && !(fd->dec && !fd->keyless)) {
+		if (level == 2 && fd->psn.any)
+			pdmv2_psn_prefetch(&fd->psn);
+		return;
+	}
 	if (level == 1) {
-		if (fd->dec)
+		if (opens)
 			pdmv2_decryptor_prefetch(fd->dec, &fw->opt, 0);
 		/* the distributions this side's packets feed */
 		if (fw->dir == DIR_C2S) {
@@ -420,7 +429,7 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 		if (fd->psn.any)	/* the header landed: the window word */
 			pdmv2_psn_prefetch(&fd->psn);
 	}
-	if (fd->dec && !fd->keyless && fw->opt.variant == PDMV2_VARIANT_ENCRYPTED)
+	if (opens)
 		pdmv2_decryptor_prefetch(fd->dec, &fw->opt, level - 1);
 }
 
