@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,6 +47,10 @@ open_capture(const char *file, char **buf, char *errbuf)
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
 		return NULL;
 	}
+	/* Only the reading thread uses the file: stdio need not lock it
+	 * around each of libpcap's two freads a packet (it does once a
+	 * second thread exists). */
+	(void)__fsetlocking(f, FSETLOCKING_BYCALLER);
 	*buf = malloc(READ_BUFFER);
 	if (*buf && setvbuf(f, *buf, _IOFBF, READ_BUFFER) != 0) {
 		free(*buf);
