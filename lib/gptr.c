@@ -13,6 +13,8 @@
 
 #include "pdmv2/gptr.h"
 
+#include "fnv.h"
+
 struct pdmv2_gptr_sender {
 	uint8_t addr[16];
 	uint64_t packets;
@@ -66,13 +68,7 @@ sender_free(gpointer p)
 static guint
 addr_hash(gconstpointer p)
 {
-	const uint8_t *a = p;
-	guint32 h = 2166136261u;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		h = (h ^ a[i]) * 16777619u;
-	return h;
+	return pdmv2_fnv1a(p, 16);
 }
 
 static gboolean

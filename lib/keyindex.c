@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "keyindex.h"
 
 #define NLEN 129			/* prefix lengths 0..128 */
@@ -30,21 +31,10 @@ struct keyindex {
 	uint8_t primary_seen[NLEN * NLEN / 8 + 1];
 };
 
-/* FNV-1a: the keys are addresses from the key log and the capture. */
-static guint
-hash_bytes(const uint8_t *p, size_t n)
-{
-	guint32 h = 2166136261u;
-
-	while (n--)
-		h = (h ^ *p++) * 16777619u;
-	return h;
-}
-
 static guint
 session_hash(gconstpointer k)
 {
-	return hash_bytes(k, PDMV2_FIVE_TUPLE_BYTES);
+	return pdmv2_fnv1a(k, PDMV2_FIVE_TUPLE_BYTES);
 }
 
 static gboolean
@@ -56,7 +46,7 @@ session_equal(gconstpointer a, gconstpointer b)
 static guint
 pair_hash(gconstpointer k)
 {
-	return hash_bytes(k, sizeof(struct pairkey));
+	return pdmv2_fnv1a(k, sizeof(struct pairkey));
 }
 
 static gboolean
