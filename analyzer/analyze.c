@@ -392,7 +392,7 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 	/* An encrypted option without a key gives no samples (pdm_option):
 	 * nothing past the PSN window to load for it. */
 	opens = fw->opt.variant == PDMV2_VARIANT_ENCRYPTED;
-	if (opens && !(fd->dec && !fd->keyless)) {
+	if (opens && (!fd->dec || fd->keyless)) {
 		if (level == 2 && fd->psn.any)
 			pdmv2_psn_prefetch(&fd->psn);
 		return;
