@@ -3,8 +3,9 @@
  * the PDMv2 suite_id, SessionTemporaryKey derivation and one-option
  * seal/open on OpenSSL 3 EVP.
  *
- * A struct pdmv2_cipher keeps EVP_CIPHER_CTXs initialised with the key,
- * so a packet only sets its nonce: no key schedule per packet (5.2).
+ * A struct pdmv2_cipher keeps its contexts initialised with the key, so
+ * a packet only sets its nonce: no key schedule per packet (5.2).  AES-GCM
+ * opens go through gcm.c, everything else through the EVP AEADs.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -16,6 +17,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include "gcm.h"
 #include "hkdf.h"
 #include "pdmv2/crypto.h"
 #include "pdmv2/reader.h"
@@ -23,13 +25,13 @@
 #define LABEL_PREFIX "HPKE-v1"
 #define LABEL_MAX 64
 #define INFO_MAX 128
-#define NONCE_FIXED_BYTES 4	/* RFC 5116 3.2's fixed field, for AES-GCM */
 
 struct pdmv2_cipher {
 	/* what an open reads, first: one cache line, not two */
-	EVP_CIPHER_CTX *open;		/* key set once */
+	struct pdmv2_gcm gcm;		/* AES-GCM opens (by_gcm) */
+	EVP_CIPHER_CTX *open;		/* the other AEADs' opens; key set once */
 	uint8_t base_nonce[PDMV2_NONCE_BYTES];
-	bool nonce_by_field;		/* open: see set_fixed_field */
+	bool by_gcm;
 	enum pdmv2_aead aead;
 	const EVP_CIPHER *evp;
 	EVP_CIPHER_CTX *seal;		/* made on first seal */
@@ -230,27 +232,19 @@ ctx_with_key(const struct pdmv2_cipher *c, int enc)
 	return ctx;
 }
 
-/* The nonce's first 4 bytes never change for a key (PRSEQ only touches
- * the last two), so AES-GCM's opening context takes them once as the
- * fixed field of RFC 5116 3.2's nonce construction, and each packet
- * only its 8-byte invocation field (OpenSSL's GCM "tlsivfixed" and
- * "tlsivinv", the params of EVP_CTRL_GCM_SET_IV_FIXED and
- * EVP_CTRL_GCM_SET_IV_INV).  That spares a re-init per packet, in which
- * OpenSSL 3.0 asks the provider for the IV length again: a quarter of an
- * open's instructions.  ChaCha20-Poly1305 has no such field and keeps
- * the re-init. */
-static void
-set_fixed_field(struct pdmv2_cipher *c)
+/* The AES-GCM AEADs' block cipher, for gcm.c; NULL for the others. */
+static const EVP_CIPHER *
+aead_ecb(enum pdmv2_aead aead)
 {
-	OSSL_PARAM p[2];
-
-	c->nonce_by_field = false;
-	if (c->aead != PDMV2_AEAD_AES128GCM && c->aead != PDMV2_AEAD_AES256GCM)
-		return;
-	p[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_IV_FIXED,
-						 c->base_nonce, NONCE_FIXED_BYTES);
-	p[1] = OSSL_PARAM_construct_end();
-	c->nonce_by_field = EVP_CIPHER_CTX_set_params(c->open, p) > 0;
+	switch (aead) {
+	case PDMV2_AEAD_AES128GCM:
+		return EVP_aes_128_ecb();
+	case PDMV2_AEAD_AES256GCM:
+		return EVP_aes_256_ecb();
+	case PDMV2_AEAD_CHACHA20POLY1305:
+		break;
+	}
+	return NULL;
 }
 
 enum pdmv2_err
@@ -270,11 +264,13 @@ pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
 	c->key_len = pdmv2_aead_key_len(aead);
 	memcpy(c->key, key, c->key_len);
 	memcpy(c->base_nonce, base_nonce, PDMV2_NONCE_BYTES);
-	if (!c->evp || !(c->open = ctx_with_key(c, 0))) {
+	c->by_gcm = aead_ecb(aead) != NULL;
+	if (!c->evp ||
+	    (c->by_gcm ? pdmv2_gcm_init(&c->gcm, aead_ecb(aead), c->key) != PDMV2_OK
+		       : !(c->open = ctx_with_key(c, 0)))) {
 		pdmv2_cipher_free(c);
 		return PDMV2_ERR_CRYPTO;
 	}
-	set_fixed_field(c);
 	*out = c;
 	return PDMV2_OK;
 }
@@ -284,6 +280,8 @@ pdmv2_cipher_free(struct pdmv2_cipher *c)
 {
 	if (!c)
 		return;
+	if (c->by_gcm)
+		pdmv2_gcm_clear(&c->gcm);
 	EVP_CIPHER_CTX_free(c->open);	/* OpenSSL cleanses the key schedule */
 	EVP_CIPHER_CTX_free(c->seal);
 	pdmv2_wipe(c, sizeof(*c));
@@ -299,17 +297,21 @@ pdmv2_cipher_rekey(struct pdmv2_cipher *c, const uint8_t *key,
 	/* the sealing context, rarely made, is made again when needed */
 	EVP_CIPHER_CTX_free(c->seal);
 	c->seal = NULL;
+	if (c->by_gcm)
+		return pdmv2_gcm_rekey(&c->gcm, c->key);
 	if (EVP_DecryptInit_ex2(c->open, NULL, c->key, NULL, NULL) <= 0)
 		return PDMV2_ERR_CRYPTO;
-	set_fixed_field(c);
 	return PDMV2_OK;
 }
 
 void
 pdmv2_cipher_prefetch(const struct pdmv2_cipher *c)
 {
-	/* c is loaded: its OpenSSL context (opaque beyond this) */
-	__builtin_prefetch(c->open);
+	/* c is loaded: its OpenSSL contexts (opaque beyond this) */
+	if (c->by_gcm)
+		pdmv2_gcm_prefetch(&c->gcm);
+	else
+		__builtin_prefetch(c->open);
 }
 
 enum pdmv2_aead
@@ -365,45 +367,37 @@ pdmv2_cipher_open_option(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
 {
 	uint8_t nonce[PDMV2_NONCE_BYTES], pt[PDMV2_METRIC_BYTES + 16];
 	uint8_t tag[PDMV2_TAG_BYTES];
-	OSSL_PARAM params[3], *p;
-	int len, fin;
+	OSSL_PARAM params[2];
+	int len;
+	enum pdmv2_err rc;
 
 	memset(m, 0, sizeof(*m));
 	if (opt->variant != PDMV2_VARIANT_ENCRYPTED)
 		return PDMV2_ERR_INVALID;
 	make_nonce(c, opt->random, nonce);
-	memcpy(tag, opt->tag, sizeof(tag));	/* params take a non-const buffer */
-	p = params;
-	*p++ = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
-						 tag, sizeof(tag));
-	if (c->nonce_by_field)
-		*p++ = OSSL_PARAM_construct_octet_string(
-			OSSL_CIPHER_PARAM_AEAD_TLS1_SET_IV_INV, nonce + NONCE_FIXED_BYTES,
-			PDMV2_NONCE_BYTES - NONCE_FIXED_BYTES);
-	*p = OSSL_PARAM_construct_end();
-	/* _ex2 and set_params, not _ex and ctrl: OpenSSL 3 turns each ctrl
-	 * into params anyway, and this path runs once per packet. */
-	if (c->nonce_by_field && EVP_CIPHER_CTX_set_params(c->open, params) <= 0) {
-		/* a provider that took the fixed field but not this one:
-		 * the whole nonce by re-init from now on */
-		c->nonce_by_field = false;
+	if (c->by_gcm) {
+		rc = pdmv2_gcm_open(&c->gcm, nonce, opt->aad, PDMV2_AAD_BYTES,
+				    opt->ciphertext, PDMV2_METRIC_BYTES, opt->tag, pt);
+	} else {
+		memcpy(tag, opt->tag, sizeof(tag));	/* params take a non-const buffer */
+		params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
+							      tag, sizeof(tag));
 		params[1] = OSSL_PARAM_construct_end();
+		rc = PDMV2_ERR_CRYPTO;
+		/* _ex2 and set_params, not _ex and ctrl: OpenSSL 3 turns
+		 * each ctrl into params anyway */
+		if (EVP_DecryptInit_ex2(c->open, NULL, NULL, nonce, params) > 0 &&
+		    EVP_DecryptUpdate(c->open, NULL, &len, opt->aad,
+				      PDMV2_AAD_BYTES) > 0 &&
+		    EVP_DecryptUpdate(c->open, pt, &len, opt->ciphertext,
+				      PDMV2_METRIC_BYTES) > 0 &&
+		    len == PDMV2_METRIC_BYTES)
+			rc = EVP_DecryptFinal_ex(c->open, pt + len, &len) > 0
+				? PDMV2_OK : PDMV2_ERR_AUTH;
 	}
-	if ((!c->nonce_by_field &&
-	     (EVP_DecryptInit_ex2(c->open, NULL, NULL, nonce, NULL) <= 0 ||
-	      EVP_CIPHER_CTX_set_params(c->open, params) <= 0)) ||
-	    EVP_DecryptUpdate(c->open, NULL, &len, opt->aad, PDMV2_AAD_BYTES) <= 0 ||
-	    EVP_DecryptUpdate(c->open, pt, &len, opt->ciphertext,
-			      PDMV2_METRIC_BYTES) <= 0 ||
-	    len != PDMV2_METRIC_BYTES)
-		return PDMV2_ERR_CRYPTO;
-	fin = EVP_DecryptFinal_ex(c->open, pt + len, &len);
-	if (fin <= 0) {
-		/* 5.3: a failed tag means the values must not be used. */
-		pdmv2_wipe(pt, sizeof(pt));
-		return PDMV2_ERR_AUTH;
-	}
-	pdmv2_metrics_unpack(pt, m);
+	if (rc == PDMV2_OK)
+		pdmv2_metrics_unpack(pt, m);
+	/* 5.3: a failed tag means the values must not be used */
 	pdmv2_wipe(pt, sizeof(pt));
-	return PDMV2_OK;
+	return rc;
 }

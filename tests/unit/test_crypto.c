@@ -270,9 +270,9 @@ test_open_rejects_any_flipped_bit(void **state)
 }
 
 /* Every PRSEQ of a key phase, for each case's AEAD: what the sealing
- * context (the whole nonce at each init) seals, the opening context
- * (AES-GCM: the nonce's fixed field once, the invocation field per
- * packet) opens, also right after an open that failed its tag. */
+ * context (the EVP AEAD) seals, the opening one (AES-GCM: OpenSSL's GCM
+ * mode over AES-ECB, gcm.c) opens, also right after an open that failed
+ * its tag. */
 static void
 test_open_takes_every_prseq_the_seal_gives(void **state)
 {

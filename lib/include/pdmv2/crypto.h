@@ -2,9 +2,9 @@
  * pdmv2/crypto.h - the PDMv2 crypto profile (PROFILE.md 5), on OpenSSL 3.
  *
  * Labeled HKDF with the PDMv2 suite_id, SessionTemporaryKey derivation,
- * and seal/open of one option.  A struct pdmv2_cipher holds an
- * initialised EVP_CIPHER_CTX for one (direction, kri) key so no packet
- * pays for a key schedule.
+ * and seal/open of one option.  A struct pdmv2_cipher holds OpenSSL
+ * contexts initialised for one (direction, kri) key so no packet pays
+ * for a key schedule.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
