@@ -160,8 +160,14 @@ pdmv2_dist_note(struct pdmv2_dist *d, double us, struct pdmv2_dist_pending *p)
 void
 pdmv2_dist_prefetch(const struct pdmv2_dist *d)
 {
-	if (d->blk)
-		__builtin_prefetch(d->blk);
+	/* the sample's block is not known yet: the whole table, which
+	 * spans a line or two (a flow's delays cover a power of two or
+	 * two, four blocks each), at most four */
+	const char *p = (const char *)d->blk;
+	uint32_t lines = (d->nblk * (uint32_t)sizeof(*d->blk) + 63) / 64, i;
+
+	for (i = 0; p && i < lines && i < 4; i++)
+		__builtin_prefetch(p + 64 * i);
 }
 
 int
