@@ -396,8 +396,8 @@ pdmv2_cipher_open_option(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
 				? PDMV2_OK : PDMV2_ERR_AUTH;
 	}
 	if (rc == PDMV2_OK)
-		pdmv2_metrics_unpack(pt, m);
-	/* 5.3: a failed tag means the values must not be used */
-	pdmv2_wipe(pt, sizeof(pt));
+		pdmv2_metrics_unpack(pt, m);	/* then no more secret than *m */
+	else	/* 5.3: a failed tag means the values must not be used */
+		pdmv2_wipe(pt, sizeof(pt));
 	return rc;
 }

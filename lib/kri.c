@@ -331,9 +331,15 @@ pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
 	uint32_t prseq = opt->random & PDMV2_PRSEQ_MAX;
 
 	if (level == 1) {
-		/* addresses inside t only: t itself need not be loaded yet */
-		__builtin_prefetch(t, 1);
-		__builtin_prefetch(&t->ph[0], 1);
+		/* addresses inside t only: t itself need not be loaded yet.
+		 * Every line up to the end of the current phase, whose
+		 * record level 2 reads: where they fall depends on where
+		 * malloc put t. */
+		const char *p = (const char *)t, *end = (const char *)&t->ph[1] - 1;
+
+		for (; p <= end; p += 64)
+			__builtin_prefetch(p, 1);
+		__builtin_prefetch(end, 1);
 		return;
 	}
 	/* level 2: t has landed; what its pointers lead to.  The current
