@@ -384,6 +384,7 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 {
 	const struct flow_dir *fd;
 	bool opens;
+	unsigned what;
 
 	(void)a;
 	if (!fw->f || fw->n_opts == 0 || fw->opt_rc != PDMV2_OK)
@@ -397,9 +398,11 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 			pdmv2_psn_prefetch(&fd->psn);
 		return;
 	}
+	/* an answer opened ahead needs no cipher of this thread's */
+	what = PDMV2_PREFETCH_RECORD | (fw->pre.src ? 0 : PDMV2_PREFETCH_CIPHER);
 	if (level == 1) {
 		if (opens)
-			pdmv2_decryptor_prefetch(fd->dec, &fw->opt, 0);
+			pdmv2_decryptor_prefetch(fd->dec, &fw->opt, what, 0);
 		/* the distributions this side's packets feed */
 		if (fw->dir == DIR_C2S) {
 			__builtin_prefetch(&fw->f->dist[MET_RTT], 1);
@@ -430,7 +433,7 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 			pdmv2_psn_prefetch(&fd->psn);
 	}
 	if (opens)
-		pdmv2_decryptor_prefetch(fd->dec, &fw->opt, level - 1);
+		pdmv2_decryptor_prefetch(fd->dec, &fw->opt, what, level - 1);
 }
 
 void

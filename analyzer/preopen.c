@@ -162,12 +162,14 @@ preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n,
 		if (snd[i] && snd[i]->misses >= MISSES_MAX)
 			snd[i] = NULL;
 		if (snd[i])
-			pdmv2_decryptor_prefetch(snd[i]->dec, &w->opt, 0);
+			pdmv2_decryptor_prefetch(snd[i]->dec, &w->opt,
+						 PDMV2_PREFETCH_CIPHER, 0);
 	}
 	for (level = 1; level <= 2; level++)
 		for (i = 0; i < n; i++)
 			if (snd[i])
 				pdmv2_decryptor_prefetch(snd[i]->dec, &fw[i].opt,
+							 PDMV2_PREFETCH_CIPHER,
 							 (int)level);
 	for (i = 0; i < n; i++) {
 		if (!snd[i])

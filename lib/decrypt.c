@@ -311,7 +311,7 @@ pdmv2_decryptor_preopen(struct pdmv2_decryptor *d,
 
 void
 pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
-			 const struct pdmv2_option *opt, int level)
+			 const struct pdmv2_option *opt, unsigned what, int level)
 {
 	size_t i;
 
@@ -326,7 +326,10 @@ pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
 		__builtin_prefetch(end);
 		return;
 	}
-	pdmv2_kri_prefetch(d->tracker, opt, level);
+	pdmv2_kri_prefetch(d->tracker, opt, (what & PDMV2_PREFETCH_RECORD) != 0,
+			   level);
+	if (!(what & PDMV2_PREFETCH_CIPHER))
+		return;
 	for (i = 0; i < CACHE_SLOTS; i++) {
 		const struct cache_slot *s = &d->cache[i];
 

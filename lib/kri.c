@@ -326,22 +326,26 @@ pdmv2_kri_track(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
 
 void
 pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
-		   const struct pdmv2_option *opt, int level)
+		   const struct pdmv2_option *opt, bool record, int level)
 {
 	uint32_t prseq = opt->random & PDMV2_PRSEQ_MAX;
 
 	if (level == 1) {
 		/* addresses inside t only: t itself need not be loaded yet.
-		 * Every line up to the end of the current phase, whose
-		 * record level 2 reads: where they fall depends on where
-		 * malloc put t. */
-		const char *p = (const char *)t, *end = (const char *)&t->ph[1] - 1;
+		 * Its head (state, totals), and with the record every line
+		 * up to the end of the current phase, which level 2 reads:
+		 * where they fall depends on where malloc put t. */
+		const char *p = (const char *)t;
+		const char *end = record ? (const char *)&t->ph[1] - 1
+					 : (const char *)&t->totals - 1;
 
 		for (; p <= end; p += 64)
 			__builtin_prefetch(p, 1);
 		__builtin_prefetch(end, 1);
 		return;
 	}
+	if (!record)
+		return;
 	/* level 2: t has landed; what its pointers lead to.  The current
 	 * phase only: the previous one is for late packets, and loads are
 	 * what a packet is short of (the prefetches of a batch fill the

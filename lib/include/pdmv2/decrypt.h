@@ -75,14 +75,22 @@ pdmv2_decryptor_tracker(const struct pdmv2_decryptor *d);
 /* pdmv2_kri_set_retire on the direction's tracker. */
 void pdmv2_decryptor_set_retire(struct pdmv2_decryptor *d,
 				pdmv2_kri_retire_fn fn, void *ctx);
+/* What a prefetch loads beyond d and its tracker's head. */
+enum pdmv2_prefetch_for {
+	PDMV2_PREFETCH_RECORD = 1,	/* PRSEQ record, epoch: open_preopened */
+	PDMV2_PREFETCH_CIPHER = 2,	/* keyed ciphers: any open of its own */
+};
+
 /* A hint, no effect on results: starts loading the state that opening
- * opt will read (tracker, PRSEQ record, keyed ciphers), so a caller
+ * opt will read (tracker, and what `what` asks for), so a caller
  * working through a batch of packets overlaps their cache misses.
- * Level 0 loads d itself (opt unused), level 1 what d points to, and
- * level 2, once level 1's loads have landed, follows the pointers they
- * hold. */
+ * pdmv2_decryptor_preopen reads no record; an open_preopened whose
+ * answer came ahead reads no cipher.  Level 0 loads d itself (opt and
+ * what unused), level 1 what d points to, and level 2, once level 1's
+ * loads have landed, follows the pointers they hold. */
 void pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
-			      const struct pdmv2_option *opt, int level);
+			      const struct pdmv2_option *opt, unsigned what,
+			      int level);
 /* Whether the key log had any candidate for this direction: without
  * one, every open answers NO_KEY. */
 bool pdmv2_decryptor_has_keys(const struct pdmv2_decryptor *d);

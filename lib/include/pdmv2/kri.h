@@ -83,10 +83,11 @@ void pdmv2_kri_advance(struct pdmv2_kri_tracker *t,
 		       void *ctx, struct pdmv2_metrics *m,
 		       struct pdmv2_kri_result *res);
 /* A hint, no effect on results: starts loading what tracking opt will
- * read.  Level 1 needs nothing loaded; level 2, called once level 1's
- * loads have landed, follows the pointers they hold. */
+ * read, or with record false what pdmv2_kri_advance reads (no PRSEQ
+ * record, no epoch).  Level 1 needs nothing loaded; level 2, called
+ * once level 1's loads have landed, follows the pointers they hold. */
 void pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
-			const struct pdmv2_option *opt, int level);
+			const struct pdmv2_option *opt, bool record, int level);
 
 /* What pdmv2_kri_track gives when no key exists for any kri (every
  * open would answer NO_KEY), without trying the W candidates. */
