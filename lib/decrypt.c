@@ -328,6 +328,11 @@ pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
 	}
 	pdmv2_kri_prefetch(d->tracker, opt, (what & PDMV2_PREFETCH_RECORD) != 0,
 			   level);
+	/* the winner's key source, which an answer opened ahead is
+	 * checked against: at the struct's end, past the lines level 0
+	 * loads */
+	if (level == 1 && d->winner >= 0)
+		__builtin_prefetch(&d->cand[d->winner]);
 	if (!(what & PDMV2_PREFETCH_CIPHER))
 		return;
 	for (i = 0; i < CACHE_SLOTS; i++) {
