@@ -64,11 +64,12 @@ struct analysis {
 	GHashTable *flows;		/* struct flow_key * -> struct flow * */
 	GPtrArray *flow_order;		/* struct flow *, creation order; NULL once streamed */
 	GPtrArray *graveyard;		/* streamed flows, freed by analysis_release */
-	/* The flow last made with each value of its key's hash mod
-	 * FLOW_HINTS, or NULL: only ever prefetched, never read, so a batch
-	 * starts the loads its lookups' key compares will wait for.  A
-	 * stale or colliding entry costs a wasted load, not a wrong answer:
-	 * the table above decides. */
+	/* The flow last found or made with each value of its key's hash
+	 * mod FLOW_HINTS, or NULL: prefetched for a whole batch, so its
+	 * lookups' key compares wait for their loads together, then checked
+	 * before the table.  Only a flow in the table is ever a hint (a
+	 * flow leaving it takes its hint along), and a colliding entry
+	 * fails the key compare: the table above then decides. */
 	struct flow *flow_hint[FLOW_HINTS];
 	struct epoch_spill epoch_spill;	/* finished Kri epochs of all flows */
 	struct pdmv2_dist_pending pending[PENDING_MAX];	/* sketch counts to do */

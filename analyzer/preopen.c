@@ -32,9 +32,12 @@ struct preopen {
 	unsigned window;
 	unsigned max_senders;
 	GHashTable *senders;	/* struct sender, key == value */
-	/* The record last made with each value of sender_hash mod HINTS, or
-	 * NULL: only prefetched, so a batch's lookups wait for their key
-	 * compares together (as the analysis' flow_hint). */
+	/* The record last found or made with each value of sender_hash
+	 * mod HINTS, or NULL: prefetched for a whole batch, then checked
+	 * before the table, so a batch's lookups wait for their key
+	 * compares together and seldom for GLib's arrays (as the
+	 * analysis' flow_hint).  Records leave only all at once, and the
+	 * hints with them. */
 	struct sender *hint[HINTS];
 };
 
@@ -96,13 +99,19 @@ preopen_free(struct preopen *p)
 static struct sender *
 sender_of(struct preopen *p, const struct frame_work *fw)
 {
-	struct sender probe = {0}, *s;
+	struct sender probe = {0}, *s, **hint;
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
 
 	probe.key = fw->key;
 	probe.src_is_a = fw->src_is_a;
-	if ((s = g_hash_table_lookup(p->senders, &probe)))
+	hint = &p->hint[sender_hash(&probe) & (HINTS - 1)];
+	/* the hint first, loaded ahead with its record (preopen_frames) */
+	if (*hint && sender_equal(*hint, &probe))
+		return *hint;
+	if ((s = g_hash_table_lookup(p->senders, &probe))) {
+		*hint = s;
 		return s;
+	}
 	s = g_new0(struct sender, 1);
 	*s = probe;
 	/* the 5-tuple the analysis' flow derives this direction's keys from */
@@ -112,7 +121,7 @@ sender_of(struct preopen *p, const struct frame_work *fw)
 		return NULL;
 	}
 	g_hash_table_add(p->senders, s);
-	p->hint[sender_hash(s) & (HINTS - 1)] = s;
+	*hint = s;
 	return s;
 }
 

@@ -109,6 +109,29 @@ for f in flows:
 PY
 echo "ok: --jsonl streams closed TCP flows first"
 
+# A closed TCP flow leaves the flow table (--jsonl); its 5-tuple coming
+# back is a new flow, not the old one found again: the same capture
+# twice gives each flow twice, with new ids and the same counts.
+"$build/samples/pdmv2-sample" -o tcp.pcap -k tcp.keylog --udp 0 --tcp 3 -n 4 \
+	--seed 5 >/dev/null
+for t in 1 2; do
+	"$A" -q --threads $t --jsonl -k tcp.keylog tcp.pcap tcp.pcap >tcp$t.jsonl
+done
+cmp tcp1.jsonl tcp2.jsonl || fail "--threads 2 differs on a reused 5-tuple"
+python3 - <<'PY' || fail "a reused 5-tuple after a streamed flow"
+import json
+flows = [json.loads(l) for l in open("tcp1.jsonl")][:-1]
+assert len(flows) == 6, len(flows)
+assert len({f["id"] for f in flows}) == 6
+key = lambda f: (f["client"]["addr"], f["client"]["port"], f["server"]["port"])
+first, again = flows[:3], flows[3:]
+assert sorted(map(key, first)) == sorted(map(key, again))
+for a, b in zip(sorted(first, key=key), sorted(again, key=key)):
+    for d in ("c2s", "s2c"):
+        assert a["directions"][d]["packets"] == b["directions"][d]["packets"] > 0
+PY
+echo "ok: a 5-tuple back after its flow was streamed is a new flow"
+
 # Finished Kri epochs go to a temporary file under $TMPDIR; without one
 # they stay in memory, with a warning, and the report is the same.
 "$build/samples/pdmv2-sample" -o rot.pcap -k rot.keylog --udp 2 -n 40 -r 5 --seed 3 >/dev/null
