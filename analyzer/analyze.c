@@ -162,13 +162,16 @@ dump_frame(struct analysis *a, uint64_t frame, const struct flow *f, int dir,
 
 _Static_assert(PDMV2_SAMPLES_RING <= 256, "flow.ring_hint is 8 bits");
 
-/* Sketch counts wait for the end of the batch, so the bucket loads of
- * its frames overlap (pdmv2_dist_note); the exact moments are at once. */
+/* Sketch counts wait for the end of the batch, so the loads of its
+ * samples' table entries (pdmv2_dist_note), then of their buckets
+ * (_warm), overlap; the exact moments are at once. */
 static void
 count_pending(struct analysis *a)
 {
 	unsigned i;
 
+	for (i = 0; i < a->npending; i++)
+		pdmv2_dist_warm(&a->pending[i]);
 	for (i = 0; i < a->npending; i++)
 		(void)pdmv2_dist_count(&a->pending[i]);
 	a->npending = 0;

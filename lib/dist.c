@@ -151,10 +151,23 @@ pdmv2_dist_note(struct pdmv2_dist *d, double us, struct pdmv2_dist_pending *p)
 	{
 		int32_t b = floor_div(p->idx, BLOCK);
 
-		if (d->nblk && b >= d->blo && b < d->blo + (int32_t)d->nblk &&
-		    d->blk[b - d->blo])
-			__builtin_prefetch(&d->blk[b - d->blo][p->idx - b * BLOCK], 1);
+		/* the entry's address only: reading it here would wait */
+		if (b >= d->blo && b < d->blo + (int32_t)d->nblk)
+			__builtin_prefetch(&d->blk[b - d->blo]);
 	}
+}
+
+void
+pdmv2_dist_warm(const struct pdmv2_dist_pending *p)
+{
+	const struct pdmv2_dist *d = p->d;
+	int32_t b;
+
+	if (!d)
+		return;
+	b = floor_div(p->idx, BLOCK);
+	if (b >= d->blo && b < d->blo + (int32_t)d->nblk && d->blk[b - d->blo])
+		__builtin_prefetch(&d->blk[b - d->blo][p->idx - b * BLOCK], 1);
 }
 
 void

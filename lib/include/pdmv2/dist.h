@@ -37,16 +37,20 @@ void pdmv2_dist_free(struct pdmv2_dist *d);	/* frees the sketch, keeps d */
 /* Add one sample; returns false only when memory runs out (the exact
  * moments are still updated). */
 int pdmv2_dist_add(struct pdmv2_dist *d, double us);
-/* pdmv2_dist_add in two halves, for callers working through batches:
- * _note updates the exact moments at once and starts loading the sketch
- * bucket the sample falls in; _count, later, counts it.  Quantiles are
- * right once every noted sample has been counted. */
+/* pdmv2_dist_add in parts, for callers working through batches: _note
+ * updates the exact moments at once and starts loading the block table
+ * entry of the sketch bucket the sample falls in; _warm, later, starts
+ * loading the bucket (optional: a hint); _count, later still, counts
+ * it.  Run over a batch's samples, each step overlaps their cache
+ * misses.  Quantiles are right once every noted sample has been
+ * counted. */
 struct pdmv2_dist_pending {
 	struct pdmv2_dist *d;	/* NULL: nothing to count */
 	int32_t idx;
 };
 void pdmv2_dist_note(struct pdmv2_dist *d, double us,
 		     struct pdmv2_dist_pending *p);
+void pdmv2_dist_warm(const struct pdmv2_dist_pending *p);
 int pdmv2_dist_count(const struct pdmv2_dist_pending *p);
 /* Start loading the table of d's blocks, which _note reads to find the
  * bucket: a caller that knows which distributions a sample will go to
