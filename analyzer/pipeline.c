@@ -51,6 +51,23 @@ struct pipeline {
 	struct chunk chunks[CHUNKS];	/* one thread: only chunks[0] */
 };
 
+/* Starts loading the frames of the batch after this one: written by
+ * the reader on the other core, each of their lines is a miss here, and
+ * a batch reads them in passes the hardware prefetcher does not follow
+ * far enough ahead. */
+static void
+prefetch_batch(const struct chunk *c, unsigned from)
+{
+	const char *p, *end;
+
+	if (from >= c->n)
+		return;
+	p = (const char *)&c->fw[from];
+	end = (const char *)&c->fw[from + BATCH < c->n ? from + BATCH : c->n];
+	for (; p < end; p += 64)
+		__builtin_prefetch(p);
+}
+
 static void
 finish_chunk(struct pipeline *pl, struct chunk *c)
 {
@@ -58,6 +75,7 @@ finish_chunk(struct pipeline *pl, struct chunk *c)
 
 	for (i = 0; i < c->n; i += n) {
 		n = c->n - i < BATCH ? c->n - i : BATCH;
+		prefetch_batch(c, i + n);
 		analysis_frames_finish(pl->a, pl->in, c->fw + i, n);
 	}
 	c->n = 0;
