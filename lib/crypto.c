@@ -45,32 +45,48 @@ pdmv2_wipe(void *p, size_t n)
 	OPENSSL_cleanse(p, n);
 }
 
+/* The AEADs of the profile: key log name, Nk, the EVP AEAD, and for
+ * AES-GCM the block cipher that gcm.c opens with (NULL: EVP opens). */
+static const struct aead_info {
+	enum pdmv2_aead id;
+	const char *name;
+	size_t key_len;
+	const EVP_CIPHER *(*evp)(void);
+	const EVP_CIPHER *(*ecb)(void);
+} aeads[] = {
+	{PDMV2_AEAD_AES128GCM, "aes128gcm", 16, EVP_aes_128_gcm, EVP_aes_128_ecb},
+	{PDMV2_AEAD_AES256GCM, "aes256gcm", 32, EVP_aes_256_gcm, EVP_aes_256_ecb},
+	{PDMV2_AEAD_CHACHA20POLY1305, "chacha20poly1305", 32,
+	 EVP_chacha20_poly1305, NULL},
+};
+
+static const struct aead_info *
+aead_info(enum pdmv2_aead aead)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(aeads) / sizeof(aeads[0]); i++)
+		if (aeads[i].id == aead)
+			return &aeads[i];
+	return NULL;
+}
+
 const char *
 pdmv2_aead_name(enum pdmv2_aead aead)
 {
-	switch (aead) {
-	case PDMV2_AEAD_AES128GCM:
-		return "aes128gcm";
-	case PDMV2_AEAD_AES256GCM:
-		return "aes256gcm";
-	case PDMV2_AEAD_CHACHA20POLY1305:
-		return "chacha20poly1305";
-	}
-	return NULL;
+	const struct aead_info *a = aead_info(aead);
+
+	return a ? a->name : NULL;
 }
 
 enum pdmv2_err
 pdmv2_aead_from_name(const char *name, enum pdmv2_aead *aead)
 {
-	static const enum pdmv2_aead all[] = {
-		PDMV2_AEAD_AES128GCM, PDMV2_AEAD_AES256GCM,
-		PDMV2_AEAD_CHACHA20POLY1305,
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		if (strcmp(name, pdmv2_aead_name(all[i])) == 0) {
-			*aead = all[i];
+	for (i = 0; i < sizeof(aeads) / sizeof(aeads[0]); i++) {
+		if (strcmp(name, aeads[i].name) == 0) {
+			*aead = aeads[i].id;
 			return PDMV2_OK;
 		}
 	}
@@ -80,28 +96,26 @@ pdmv2_aead_from_name(const char *name, enum pdmv2_aead *aead)
 size_t
 pdmv2_aead_key_len(enum pdmv2_aead aead)
 {
-	switch (aead) {
-	case PDMV2_AEAD_AES128GCM:
-		return 16;
-	case PDMV2_AEAD_AES256GCM:
-	case PDMV2_AEAD_CHACHA20POLY1305:
-		return 32;
-	}
-	return 0;
+	const struct aead_info *a = aead_info(aead);
+
+	return a ? a->key_len : 0;
 }
 
 const EVP_CIPHER *
 pdmv2_aead_evp(enum pdmv2_aead aead)
 {
-	switch (aead) {
-	case PDMV2_AEAD_AES128GCM:
-		return EVP_aes_128_gcm();
-	case PDMV2_AEAD_AES256GCM:
-		return EVP_aes_256_gcm();
-	case PDMV2_AEAD_CHACHA20POLY1305:
-		return EVP_chacha20_poly1305();
-	}
-	return NULL;
+	const struct aead_info *a = aead_info(aead);
+
+	return a ? a->evp() : NULL;
+}
+
+/* The AES-GCM AEADs' block cipher, for gcm.c; NULL for the others. */
+static const EVP_CIPHER *
+aead_ecb(enum pdmv2_aead aead)
+{
+	const struct aead_info *a = aead_info(aead);
+
+	return a && a->ecb ? a->ecb() : NULL;
 }
 
 void
@@ -230,21 +244,6 @@ ctx_with_key(const struct pdmv2_cipher *c, int enc)
 		return NULL;
 	}
 	return ctx;
-}
-
-/* The AES-GCM AEADs' block cipher, for gcm.c; NULL for the others. */
-static const EVP_CIPHER *
-aead_ecb(enum pdmv2_aead aead)
-{
-	switch (aead) {
-	case PDMV2_AEAD_AES128GCM:
-		return EVP_aes_128_ecb();
-	case PDMV2_AEAD_AES256GCM:
-		return EVP_aes_256_ecb();
-	case PDMV2_AEAD_CHACHA20POLY1305:
-		break;
-	}
-	return NULL;
 }
 
 enum pdmv2_err
