@@ -15,6 +15,7 @@
 
 #include <glib.h>
 
+#include "pdmv2/prefetch.h"
 #include "pipeline.h"
 #include "preopen.h"
 
@@ -58,14 +59,10 @@ struct pipeline {
 static void
 prefetch_batch(const struct chunk *c, unsigned from)
 {
-	const char *p, *end;
+	unsigned to = from + BATCH < c->n ? from + BATCH : c->n;
 
-	if (from >= c->n)
-		return;
-	p = (const char *)&c->fw[from];
-	end = (const char *)&c->fw[from + BATCH < c->n ? from + BATCH : c->n];
-	for (; p < end; p += 64)
-		__builtin_prefetch(p);
+	if (from < to)
+		pdmv2_prefetch_range(&c->fw[from], (to - from) * sizeof(c->fw[0]));
 }
 
 static void

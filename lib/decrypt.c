@@ -11,10 +11,12 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pdmv2/decrypt.h"
+#include "pdmv2/prefetch.h"
 
 #define MAX_CANDIDATES 16
 #define CACHE_SLOTS 4	/* current, next, previous phase and a spare */
@@ -318,12 +320,8 @@ pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
 	if (level == 0) {
 		/* every line up to the end of the cipher cache, which level
 		 * 1 reads whole: the struct spans three or four of them */
-		const char *p = (const char *)d;
-		const char *end = (const char *)(d->cache + CACHE_SLOTS) - 1;
-
-		for (; p <= end; p += 64)
-			__builtin_prefetch(p);
-		__builtin_prefetch(end);
+		pdmv2_prefetch_range(d, offsetof(struct pdmv2_decryptor, cache) +
+					     sizeof(d->cache));
 		return;
 	}
 	pdmv2_kri_prefetch(d->tracker, opt, (what & PDMV2_PREFETCH_RECORD) != 0,

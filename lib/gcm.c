@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gcm.h"
+#include "pdmv2/prefetch.h"
 
 /* GCM128's block128_f: one AES block under the context's key. */
 static void
@@ -57,19 +58,14 @@ pdmv2_gcm_clear(struct pdmv2_gcm *g)
  * end); EVP_CIPHER_CTX is 176, with the provider context's pointer at
  * 168.  A prefetch never faults, so a smaller struct elsewhere costs a
  * wasted load, nothing more. */
-#define MODE_LINES 7
-#define ECB_LINES 3
+#define MODE_BYTES 440
+#define ECB_BYTES 176
 
 void
 pdmv2_gcm_prefetch(const struct pdmv2_gcm *g)
 {
-	const char *m = (const char *)g->mode, *e = (const char *)g->block.ecb;
-	int i;
-
-	for (i = 0; i < MODE_LINES; i++)
-		__builtin_prefetch(m + 64 * i);
-	for (i = 0; i < ECB_LINES; i++)
-		__builtin_prefetch(e + 64 * i);
+	pdmv2_prefetch_range(g->mode, MODE_BYTES);
+	pdmv2_prefetch_range(g->block.ecb, ECB_BYTES);
 }
 
 enum pdmv2_err

@@ -10,12 +10,14 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "pdmv2/kri.h"
+#include "pdmv2/prefetch.h"
 #include "prseq.h"
 
 struct prseq_phase {
@@ -332,16 +334,11 @@ pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
 
 	if (level == 1) {
 		/* addresses inside t only: t itself need not be loaded yet.
-		 * Its head (state, totals), and with the record every line
-		 * up to the end of the current phase, which level 2 reads:
-		 * where they fall depends on where malloc put t. */
-		const char *p = (const char *)t;
-		const char *end = record ? (const char *)&t->ph[1] - 1
-					 : (const char *)&t->totals - 1;
-
-		for (; p <= end; p += 64)
-			__builtin_prefetch(p, 1);
-		__builtin_prefetch(end, 1);
+		 * Its head (the state advance reads), and with the record
+		 * every line up to the end of the current phase, which
+		 * level 2 and tracking read. */
+		pdmv2_prefetch_range(t, record ? offsetof(struct pdmv2_kri_tracker, ph[1])
+					       : offsetof(struct pdmv2_kri_tracker, totals));
 		return;
 	}
 	if (!record)
