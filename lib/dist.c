@@ -76,6 +76,16 @@ pdmv2_dist_free(struct pdmv2_dist *d)
 	d->nblk = 0;
 }
 
+/* Block b's entry in the table, or NULL where the table does not
+ * reach. */
+static uint64_t **
+table_entry(const struct pdmv2_dist *d, int32_t b)
+{
+	if (!d->nblk || b < d->blo || b >= d->blo + (int32_t)d->nblk)
+		return NULL;
+	return &d->blk[b - d->blo];
+}
+
 /* Make block b addressable, growing the block table geometrically
  * toward it (a table entry is a pointer: 8 bytes, not a block). */
 static int
@@ -85,7 +95,7 @@ ensure_block(struct pdmv2_dist *d, int32_t b)
 	uint32_t n, grow;
 	uint64_t **t;
 
-	if (d->nblk && b >= d->blo && b < d->blo + (int32_t)d->nblk)
+	if (table_entry(d, b))
 		return 1;
 	if (!d->nblk) {
 		lo = b;
@@ -121,7 +131,7 @@ bucket_count(struct pdmv2_dist *d, int32_t idx)
 
 	if (!ensure_block(d, b))
 		return NULL;
-	blk = &d->blk[b - d->blo];
+	blk = table_entry(d, b);
 	if (!*blk && !(*blk = calloc(BLOCK, sizeof(**blk))))
 		return NULL;
 	return &(*blk)[idx - b * BLOCK];
@@ -131,6 +141,7 @@ void
 pdmv2_dist_note(struct pdmv2_dist *d, double us, struct pdmv2_dist_pending *p)
 {
 	double delta;
+	uint64_t **e;
 
 	p->d = NULL;
 	if (isnan(us))
@@ -151,26 +162,19 @@ pdmv2_dist_note(struct pdmv2_dist *d, double us, struct pdmv2_dist_pending *p)
 	}
 	p->d = d;
 	p->idx = bucket_of(us);
-	{
-		int32_t b = floor_div(p->idx, BLOCK);
-
-		/* the entry's address only: reading it here would wait */
-		if (b >= d->blo && b < d->blo + (int32_t)d->nblk)
-			__builtin_prefetch(&d->blk[b - d->blo]);
-	}
+	/* the entry's address only: reading it here would wait */
+	if ((e = table_entry(d, floor_div(p->idx, BLOCK))))
+		__builtin_prefetch(e);
 }
 
 void
 pdmv2_dist_warm(const struct pdmv2_dist_pending *p)
 {
-	const struct pdmv2_dist *d = p->d;
-	int32_t b;
+	int32_t b = floor_div(p->idx, BLOCK);
+	uint64_t **e;
 
-	if (!d)
-		return;
-	b = floor_div(p->idx, BLOCK);
-	if (b >= d->blo && b < d->blo + (int32_t)d->nblk && d->blk[b - d->blo])
-		__builtin_prefetch(&d->blk[b - d->blo][p->idx - b * BLOCK], 1);
+	if (p->d && (e = table_entry(p->d, b)) && *e)
+		__builtin_prefetch(&(*e)[p->idx - b * BLOCK], 1);
 }
 
 void
