@@ -252,6 +252,7 @@ pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
 		 struct pdmv2_cipher **out)
 {
 	struct pdmv2_cipher *c;
+	const EVP_CIPHER *ecb = aead_ecb(aead);
 
 	*out = NULL;
 	if (!pdmv2_aead_key_len(aead))
@@ -263,9 +264,9 @@ pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
 	c->key_len = pdmv2_aead_key_len(aead);
 	memcpy(c->key, key, c->key_len);
 	memcpy(c->base_nonce, base_nonce, PDMV2_NONCE_BYTES);
-	c->by_gcm = aead_ecb(aead) != NULL;
+	c->by_gcm = ecb != NULL;
 	if (!c->evp ||
-	    (c->by_gcm ? pdmv2_gcm_init(&c->gcm, aead_ecb(aead), c->key) != PDMV2_OK
+	    (c->by_gcm ? pdmv2_gcm_init(&c->gcm, ecb, c->key) != PDMV2_OK
 		       : !(c->open = ctx_with_key(c, 0)))) {
 		pdmv2_cipher_free(c);
 		return PDMV2_ERR_CRYPTO;
