@@ -1,8 +1,10 @@
 /*
  * input.c - reads capture files with libpcap (pcap and pcapng, micro-
  * and nanosecond, '-' for standard input) into the engine, numbering
- * frames across inputs as Wireshark does.  A file cut short mid-packet
- * keeps everything read before the cut: the input is marked truncated.
+ * frames across inputs as Wireshark does; the records of a classic pcap
+ * file libpcap would only copy come through the block reader
+ * (savefile.h) instead.  A file cut short mid-packet keeps everything
+ * read before the cut: the input is marked truncated.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,6 +20,7 @@
 
 #include "input.h"
 #include "pipeline.h"
+#include "savefile.h"
 
 #define PROGRESS_EVERY 65536
 /* libpcap reads a file through stdio, whose buffer is st_blksize (4 KiB
@@ -68,11 +71,11 @@ open_capture(const char *file, char **buf, char *errbuf)
 
 
 static void
-progress(const struct input_options *o, const char *file, pcap_t *p,
-	 off_t size, uint64_t packets)
+progress(const char *file, pcap_t *p, const struct savefile *sf, off_t size,
+	 uint64_t packets)
 {
 	FILE *f = pcap_file(p);
-	long pos = f ? ftell(f) : -1;
+	int64_t pos = sf ? savefile_offset(sf) : f ? ftello(f) : -1;
 
 	if (pos >= 0 && size > 0)
 		fprintf(stderr, "\r%s: %.1f / %.1f MB (%3.0f%%), %llu packets  ",
@@ -82,7 +85,6 @@ progress(const struct input_options *o, const char *file, pcap_t *p,
 	else
 		fprintf(stderr, "\r%s: %llu packets  ", file,
 			(unsigned long long)packets);
-	(void)o;
 }
 
 int
@@ -91,6 +93,8 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct input_info *in = g_new0(struct input_info, 1);
 	struct pcap_pkthdr *h;
+	struct savefile *sf = NULL;
+	const char *error = NULL;
 	const u_char *data;
 	struct pipeline *pl;
 	uint64_t read = 0;
@@ -100,6 +104,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	off_t size = 0;
 	char *buf;
 	pcap_t *p;
+	bool decoded;
 	int rc, dlt;
 
 	in->file = g_strdup(file);
@@ -115,16 +120,12 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	dlt = pcap_datalink(p);
 	in->linktype = dlt;
 	in->linktype_name = linktype_name(dlt);
-	{
-		bool supported;
-
-		(void)linktype_ipv6_offset(dlt, NULL, 0, &supported);
-		if (!supported) {
-			fprintf(stderr, "pdmv2-analyze: %s: link type %s is not decoded; "
-				"its packets are counted as skipped\n", file, in->linktype_name);
-			analysis_warn(a, "%s: link type %s not decoded, packets skipped",
-				      file, in->linktype_name);
-		}
+	(void)linktype_ipv6_offset(dlt, NULL, 0, &decoded);
+	if (!decoded) {
+		fprintf(stderr, "pdmv2-analyze: %s: link type %s is not decoded; "
+			"its packets are counted as skipped\n", file, in->linktype_name);
+		analysis_warn(a, "%s: link type %s not decoded, packets skipped",
+			      file, in->linktype_name);
 	}
 	if (o->filter) {
 		if (pcap_compile(p, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
@@ -138,8 +139,12 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 		have_prog = true;
 	}
 
+	/* a file named, not standard input: the block reader's offsets
+	 * count from the file's first byte */
+	if (strcmp(file, "-") != 0)
+		sf = savefile_open(p, decoded);
 	pl = pipeline_start(a, in, o->threads > 1);
-	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+	while ((rc = savefile_next_ex(p, &sf, &h, &data, &error)) == 1) {
 		int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
 
 		if (have_prog && !pcap_offline_filter(&prog, h, data)) {
@@ -150,7 +155,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 		pipeline_commit(pl);
 		/* counted here: in->packets belongs to the analysis thread */
 		if (o->progress && ++read % PROGRESS_EVERY == 0)
-			progress(o, file, p, size, read);
+			progress(file, p, sf, size, read);
 	}
 	pipeline_finish(pl);
 	if (a->cfg.dump_frames)	/* whole lines out before anything else */
@@ -160,12 +165,15 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	if (rc == PCAP_ERROR) {
 		/* libpcap reports a short last record as an error: keep what
 		 * was read, say where the file ended. */
+		if (!error)
+			error = pcap_geterr(p);
 		in->truncated = true;
 		fprintf(stderr, "pdmv2-analyze: %s: truncated after frame %llu: %s\n",
-			file, (unsigned long long)a->frame, pcap_geterr(p));
+			file, (unsigned long long)a->frame, error);
 		analysis_warn(a, "%s: truncated after frame %llu (%s)", file,
-			      (unsigned long long)a->frame, pcap_geterr(p));
+			      (unsigned long long)a->frame, error);
 	}
+	savefile_free(sf);
 	if (have_prog)
 		pcap_freecode(&prog);
 	pcap_close(p);		/* closes the file first, then its buffer goes */
