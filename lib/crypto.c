@@ -45,19 +45,19 @@ pdmv2_wipe(void *p, size_t n)
 	OPENSSL_cleanse(p, n);
 }
 
-/* The AEADs of the profile: key log name, Nk, the EVP AEAD, and for
- * AES-GCM the block cipher that gcm.c opens with (NULL: EVP opens). */
+/* The AEADs of the profile: key log name, Nk, the EVP AEAD, and
+ * whether it is AES-GCM, which gcm.c opens (the others: EVP). */
 static const struct aead_info {
 	enum pdmv2_aead id;
 	const char *name;
 	size_t key_len;
 	const EVP_CIPHER *(*evp)(void);
-	const EVP_CIPHER *(*ecb)(void);
+	bool gcm;
 } aeads[] = {
-	{PDMV2_AEAD_AES128GCM, "aes128gcm", 16, EVP_aes_128_gcm, EVP_aes_128_ecb},
-	{PDMV2_AEAD_AES256GCM, "aes256gcm", 32, EVP_aes_256_gcm, EVP_aes_256_ecb},
+	{PDMV2_AEAD_AES128GCM, "aes128gcm", 16, EVP_aes_128_gcm, true},
+	{PDMV2_AEAD_AES256GCM, "aes256gcm", 32, EVP_aes_256_gcm, true},
 	{PDMV2_AEAD_CHACHA20POLY1305, "chacha20poly1305", 32,
-	 EVP_chacha20_poly1305, NULL},
+	 EVP_chacha20_poly1305, false},
 };
 
 static const struct aead_info *
@@ -109,13 +109,14 @@ pdmv2_aead_evp(enum pdmv2_aead aead)
 	return a ? a->evp() : NULL;
 }
 
-/* The AES-GCM AEADs' block cipher, for gcm.c; NULL for the others. */
-static const EVP_CIPHER *
-aead_ecb(enum pdmv2_aead aead)
+/* Whether gcm.c opens this AEAD: AES-GCM, where the provider publishes
+ * the AES-ECB functions it uses (else EVP opens it, as the others). */
+static bool
+aead_by_gcm(enum pdmv2_aead aead)
 {
 	const struct aead_info *a = aead_info(aead);
 
-	return a && a->ecb ? a->ecb() : NULL;
+	return a && a->gcm && pdmv2_gcm_available(a->key_len);
 }
 
 void
@@ -252,7 +253,6 @@ pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
 		 struct pdmv2_cipher **out)
 {
 	struct pdmv2_cipher *c;
-	const EVP_CIPHER *ecb = aead_ecb(aead);
 
 	*out = NULL;
 	if (!pdmv2_aead_key_len(aead))
@@ -264,9 +264,9 @@ pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
 	c->key_len = pdmv2_aead_key_len(aead);
 	memcpy(c->key, key, c->key_len);
 	memcpy(c->base_nonce, base_nonce, PDMV2_NONCE_BYTES);
-	c->by_gcm = ecb != NULL;
+	c->by_gcm = aead_by_gcm(aead);
 	if (!c->evp ||
-	    (c->by_gcm ? pdmv2_gcm_init(&c->gcm, ecb, c->key) != PDMV2_OK
+	    (c->by_gcm ? pdmv2_gcm_init(&c->gcm, c->key_len, c->key) != PDMV2_OK
 		       : !(c->open = ctx_with_key(c, 0)))) {
 		pdmv2_cipher_free(c);
 		return PDMV2_ERR_CRYPTO;

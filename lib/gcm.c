@@ -4,28 +4,142 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <pthread.h>
 #include <string.h>
+#include <strings.h>
+
+#include <openssl/core_dispatch.h>
+#include <openssl/evp.h>
+#include <openssl/provider.h>
 
 #include "gcm.h"
 #include "pdmv2/prefetch.h"
 
+/* What of a provider's AES-ECB an open uses, found once per key size. */
+struct pdmv2_aes_ecb {
+	bool ok;			/* all four found */
+	EVP_CIPHER *held;		/* keeps the provider loaded */
+	void *provctx;
+	OSSL_FUNC_cipher_newctx_fn *newctx;
+	OSSL_FUNC_cipher_encrypt_init_fn *init;
+	OSSL_FUNC_cipher_cipher_fn *cipher;
+	OSSL_FUNC_cipher_freectx_fn *freectx;
+};
+
+static struct pdmv2_aes_ecb aes128, aes256;
+static pthread_once_t aes128_once = PTHREAD_ONCE_INIT;
+static pthread_once_t aes256_once = PTHREAD_ONCE_INIT;
+
+/* names: an algorithm's names, separated by colons */
+static bool
+names_include(const char *names, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (;;) {
+		const char *end = strchr(names, ':');
+		size_t len = end ? (size_t)(end - names) : strlen(names);
+
+		if (len == n && strncasecmp(names, name, n) == 0)
+			return true;
+		if (!end)
+			return false;
+		names = end + 1;
+	}
+}
+
+/* The functions of the implementation EVP would use for name, out of
+ * the provider's published dispatch table. */
+static void
+look_up(struct pdmv2_aes_ecb *e, const char *name)
+{
+	const OSSL_ALGORITHM *algs, *a;
+	const OSSL_PROVIDER *prov;
+	const OSSL_DISPATCH *d;
+	int no_cache = 0;
+
+	if (!(e->held = EVP_CIPHER_fetch(NULL, name, NULL)) ||
+	    !(prov = EVP_CIPHER_get0_provider(e->held)) ||
+	    !(algs = OSSL_PROVIDER_query_operation(prov, OSSL_OP_CIPHER, &no_cache)))
+		return;
+	for (a = algs; a->algorithm_names; a++) {
+		if (!names_include(a->algorithm_names, name))
+			continue;
+		for (d = a->implementation; d->function_id; d++) {
+			switch (d->function_id) {
+			case OSSL_FUNC_CIPHER_NEWCTX:
+				e->newctx = OSSL_FUNC_cipher_newctx(d);
+				break;
+			case OSSL_FUNC_CIPHER_ENCRYPT_INIT:
+				e->init = OSSL_FUNC_cipher_encrypt_init(d);
+				break;
+			case OSSL_FUNC_CIPHER_CIPHER:
+				e->cipher = OSSL_FUNC_cipher_cipher(d);
+				break;
+			case OSSL_FUNC_CIPHER_FREECTX:
+				e->freectx = OSSL_FUNC_cipher_freectx(d);
+				break;
+			}
+		}
+		break;
+	}
+	OSSL_PROVIDER_unquery_operation(prov, OSSL_OP_CIPHER, algs);
+	e->provctx = OSSL_PROVIDER_get0_provider_ctx(prov);
+	e->ok = e->newctx && e->init && e->cipher && e->freectx;
+}
+
+static void
+look_up_128(void)
+{
+	look_up(&aes128, "AES-128-ECB");
+}
+
+static void
+look_up_256(void)
+{
+	look_up(&aes256, "AES-256-ECB");
+}
+
+static const struct pdmv2_aes_ecb *
+aes_ecb(size_t key_len)
+{
+	if (key_len == 16 && pthread_once(&aes128_once, look_up_128) == 0)
+		return aes128.ok ? &aes128 : NULL;
+	if (key_len == 32 && pthread_once(&aes256_once, look_up_256) == 0)
+		return aes256.ok ? &aes256 : NULL;
+	return NULL;
+}
+
+bool
+pdmv2_gcm_available(size_t key_len)
+{
+	return aes_ecb(key_len) != NULL;
+}
+
 /* GCM128's block128_f: one AES block under the context's key. */
 static void
-ecb_block(const unsigned char in[16], unsigned char out[16], const void *key)
+aes_block(const unsigned char in[16], unsigned char out[16], const void *key)
 {
 	struct pdmv2_gcm_block *b = (struct pdmv2_gcm_block *)key;
+	size_t outl = 0;
 
-	if (EVP_Cipher(b->ecb, out, in, 16) <= 0)
+	if (!b->aes->cipher(b->ctx, out, &outl, 16, in, 16) || outl != 16)
 		b->failed = true;
 }
 
 enum pdmv2_err
-pdmv2_gcm_init(struct pdmv2_gcm *g, const EVP_CIPHER *ecb, const uint8_t *key)
+pdmv2_gcm_init(struct pdmv2_gcm *g, size_t key_len, const uint8_t *key)
 {
+	const struct pdmv2_aes_ecb *aes = aes_ecb(key_len);
+
 	memset(g, 0, sizeof(*g));
-	if (!(g->block.ecb = EVP_CIPHER_CTX_new()) ||
-	    EVP_EncryptInit_ex2(g->block.ecb, ecb, key, NULL, NULL) <= 0 ||
-	    !(g->mode = CRYPTO_gcm128_new(&g->block, ecb_block)) ||
+	if (!aes)
+		return PDMV2_ERR_CRYPTO;
+	g->block.aes = aes;
+	g->key_len = key_len;
+	if (!(g->block.ctx = aes->newctx(aes->provctx)) ||
+	    !aes->init(g->block.ctx, key, key_len, NULL, 0, NULL) ||
+	    !(g->mode = CRYPTO_gcm128_new(&g->block, aes_block)) ||
 	    g->block.failed) {
 		pdmv2_gcm_clear(g);
 		return PDMV2_ERR_CRYPTO;
@@ -38,9 +152,9 @@ pdmv2_gcm_rekey(struct pdmv2_gcm *g, const uint8_t *key)
 {
 	g->block.failed = false;
 	/* H = AES(key, 0) is recomputed by init, and with it the table */
-	if (EVP_EncryptInit_ex2(g->block.ecb, NULL, key, NULL, NULL) <= 0)
+	if (!g->block.aes->init(g->block.ctx, key, g->key_len, NULL, 0, NULL))
 		return PDMV2_ERR_CRYPTO;
-	CRYPTO_gcm128_init(g->mode, &g->block, ecb_block);
+	CRYPTO_gcm128_init(g->mode, &g->block, aes_block);
 	return g->block.failed ? PDMV2_ERR_CRYPTO : PDMV2_OK;
 }
 
@@ -48,24 +162,26 @@ void
 pdmv2_gcm_clear(struct pdmv2_gcm *g)
 {
 	CRYPTO_gcm128_release(g->mode);		/* cleansed: H is key material */
-	EVP_CIPHER_CTX_free(g->block.ecb);	/* cleanses the key schedule */
+	if (g->block.ctx)			/* cleanses the key schedule */
+		g->block.aes->freectx(g->block.ctx);
 	memset(g, 0, sizeof(*g));
 }
 
-/* Both contexts are opaque, so their sizes are OpenSSL 3.0's on x86-64,
+/* The contexts are opaque, so their sizes are OpenSSL 3.0's on x86-64,
  * read off its source: GCM128_CONTEXT is 440 bytes, and an open touches
  * all of them (counters, GHASH table, then the function pointers at the
- * end); EVP_CIPHER_CTX is 176, with the provider context's pointer at
- * 168.  A prefetch never faults, so a smaller struct elsewhere costs a
- * wasted load, nothing more. */
+ * end); the provider's AES context is about 480, the generic cipher
+ * state and then the key schedule, which every AES block reads whole.
+ * A prefetch never faults, so a smaller struct elsewhere costs a wasted
+ * load, nothing more. */
 #define MODE_BYTES 440
-#define ECB_BYTES 176
+#define AES_CTX_BYTES 480
 
 void
 pdmv2_gcm_prefetch(const struct pdmv2_gcm *g)
 {
 	pdmv2_prefetch_range(g->mode, MODE_BYTES);
-	pdmv2_prefetch_range(g->block.ecb, ECB_BYTES);
+	pdmv2_prefetch_range(g->block.ctx, AES_CTX_BYTES);
 }
 
 enum pdmv2_err
