@@ -18,7 +18,8 @@
  * emptied) tries W keys a packet, in vain; so does one whose key log
  * entry is wrong.  The analysis, which saw every packet, is unaffected. */
 #define MISSES_MAX 8
-#define HINTS 4096	/* hint[]: a power of two */
+#define HINTS 16384	/* hint[]: a power of two; analyze.h's FLOW_HINTS
+			 * says why this many */
 
 struct sender {
 	struct flow_key key;	/* first: the record is its own hash key */
