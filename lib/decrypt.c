@@ -319,9 +319,14 @@ pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
 
 	if (level == 0) {
 		/* every line up to the end of the cipher cache, which level
-		 * 1 reads whole: the struct spans three or four of them */
-		pdmv2_prefetch_range(d, offsetof(struct pdmv2_decryptor, cache) +
-					     sizeof(d->cache));
+		 * 1 reads whole: the struct spans three or four of them.  An
+		 * answer opened ahead reads none of the cache: only the
+		 * first line then (level 1 loads the winner's key source),
+		 * and the fill buffers go to loads that are needed. */
+		pdmv2_prefetch_range(d, what & PDMV2_PREFETCH_CIPHER ?
+					     offsetof(struct pdmv2_decryptor, cache) +
+						     sizeof(d->cache) :
+					     offsetof(struct pdmv2_decryptor, cache));
 		return;
 	}
 	pdmv2_kri_prefetch(d->tracker, opt, (what & PDMV2_PREFETCH_RECORD) != 0,
