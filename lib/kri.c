@@ -223,6 +223,9 @@ phase_for(struct pdmv2_kri_tracker *t, uint32_t kri)
 	t->ph[1] = t->ph[0];
 	t->ph[0] = tmp;
 	phase_reset(&t->ph[0], kri);
+	/* phases of a sender run about as long as each other: start this
+	 * one's table at the size the last one reached */
+	(void)prseq_record_size_like(&t->ph[0].rec, &t->ph[1].rec);
 	return &t->ph[0];
 }
 

@@ -160,6 +160,21 @@ prseq_record_reset(struct prseq_record *r)
 	}
 }
 
+bool
+prseq_record_size_like(struct prseq_record *r, const struct prseq_record *like)
+{
+	uint32_t want = like->dense ? SPARSE_MAX_SLOTS : like->nslot, *slot;
+
+	if (r->dense || r->nused != 0 || want <= r->nslot)
+		return true;
+	if (!(slot = calloc(want, sizeof(*slot))))
+		return false;
+	free(r->slot);
+	r->slot = slot;
+	r->nslot = want;
+	return true;
+}
+
 void
 prseq_record_free(struct prseq_record *r)
 {

@@ -46,6 +46,12 @@ enum prseq_seen prseq_record_add(struct prseq_record *r, uint16_t prseq,
 				 uint16_t fp);
 /* Empty, for a new phase; the memory is kept for it. */
 void prseq_record_reset(struct prseq_record *r);
+/* r empty: make its sparse table as large as like's got (or the
+ * largest, when like went dense), so a phase as long as the last one
+ * skips the regrowths and rehashes.  A hint: false when out of memory,
+ * r unchanged and still usable. */
+bool prseq_record_size_like(struct prseq_record *r,
+			    const struct prseq_record *like);
 void prseq_record_free(struct prseq_record *r);
 /* A hint: starts loading what adding prseq will read. */
 void prseq_record_prefetch(const struct prseq_record *r, uint16_t prseq);

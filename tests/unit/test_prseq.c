@@ -123,6 +123,48 @@ test_small_phase_is_sparse_and_small(void **state)
 	prseq_record_free(&r);
 }
 
+/* A new phase sized like the last one: its table is there from the
+ * first PRSEQ, the phase never regrows it, and it answers the same. */
+static void
+test_phase_sized_like_the_last(void **state)
+{
+	struct prseq_record last = {0}, r = {0}, dense = {0};
+	uint32_t *table;
+	unsigned i, seen_dense = 0, old = 0;
+
+	(void)state;
+	for (i = 1; i <= 200; i++)
+		(void)prseq_record_add(&last, (uint16_t)(i * 97), 7);
+	assert_true(prseq_record_size_like(&r, &last));
+	assert_int_equal(r.nslot, 512);
+	table = r.slot;
+	for (i = 1; i <= 200; i++)
+		assert_int_equal(prseq_record_add(&r, (uint16_t)(i * 31), 3), PRSEQ_NEW);
+	assert_ptr_equal(r.slot, table);	/* no regrowth */
+	assert_int_equal(prseq_record_add(&r, 31, 3), PRSEQ_DUPLICATE);
+	assert_int_equal(prseq_record_add(&r, 62, 4), PRSEQ_REUSE);
+	/* not shrunk by a smaller last phase, nor touched once in use */
+	prseq_record_reset(&last);
+	(void)prseq_record_add(&last, 5, 5);
+	assert_true(prseq_record_size_like(&r, &last));
+	assert_ptr_equal(r.slot, table);
+	/* after a dense phase: the largest sparse table, then the model */
+	for (i = 1; i <= 300; i++)
+		(void)prseq_record_add(&dense, (uint16_t)i, 7);
+	assert_true(dense.dense);
+	prseq_record_free(&r);
+	assert_true(prseq_record_size_like(&r, &dense));
+	assert_int_equal(r.nslot, 512);
+	phase(&r, 250, &seen_dense, &old);
+	assert_false(r.dense);
+	prseq_record_reset(&r);
+	phase(&r, 2000, &seen_dense, &old);
+	assert_true(r.dense);
+	prseq_record_free(&r);
+	prseq_record_free(&dense);
+	prseq_record_free(&last);
+}
+
 /* Dense: a repeat is compared while its first sighting is in the ring,
  * and called a reuse once it has left; the ring, not the phase, sets
  * the size. */
@@ -183,6 +225,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_matches_model_across_sizes_and_resets),
 		cmocka_unit_test(test_small_phase_is_sparse_and_small),
+		cmocka_unit_test(test_phase_sized_like_the_last),
 		cmocka_unit_test(test_dense_compares_recent_repeats_only),
 		cmocka_unit_test(test_prseq_zero_and_high_bit),
 	};
