@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "pdmv2/timefmt.h"
+#include "g17.h"
 #include "render.h"
 #include "report.h"
 
@@ -52,6 +53,18 @@ j_u64(uint64_t v)
 	return json_object_new_int64((int64_t)v);
 }
 
+/* json-c's text for a double without json-c's printf (g17.h) */
+static json_object *
+j_double(double v)
+{
+	char buf[G17_JSON_BUF];
+
+	if (!isfinite(v))
+		return json_object_new_double(v);
+	(void)g17_json(v, buf);
+	return json_object_new_double_s(v, buf);
+}
+
 static json_object *
 j_time(int64_t ns)
 {
@@ -77,13 +90,13 @@ j_dist(const struct pdmv2_dist *d)
 		return NULL;
 	j = json_object_new_object();
 	put(j, "count", j_u64(d->count));
-	put(j, "min", json_object_new_double(d->min));
-	put(j, "max", json_object_new_double(d->max));
-	put(j, "mean", json_object_new_double(d->mean));
-	put(j, "stddev", json_object_new_double(pdmv2_dist_stddev(d)));
-	put(j, "p50", json_object_new_double(pdmv2_dist_quantile(d, 0.50)));
-	put(j, "p90", json_object_new_double(pdmv2_dist_quantile(d, 0.90)));
-	put(j, "p99", json_object_new_double(pdmv2_dist_quantile(d, 0.99)));
+	put(j, "min", j_double(d->min));
+	put(j, "max", j_double(d->max));
+	put(j, "mean", j_double(d->mean));
+	put(j, "stddev", j_double(pdmv2_dist_stddev(d)));
+	put(j, "p50", j_double(pdmv2_dist_quantile(d, 0.50)));
+	put(j, "p90", j_double(pdmv2_dist_quantile(d, 0.90)));
+	put(j, "p99", j_double(pdmv2_dist_quantile(d, 0.99)));
 	return j;
 }
 
@@ -223,8 +236,8 @@ j_gptr(const struct pdmv2_gptr_table *t)
 		put(j, "first", j_u64(s.first));
 		put(j, "last", j_u64(s.last));
 		put(j, "advance", j_u64(s.advance));
-		put(j, "coverage", json_object_new_double(s.coverage));
-		put(j, "rate_pps", json_object_new_double(s.rate_pps));
+		put(j, "coverage", j_double(s.coverage));
+		put(j, "rate_pps", j_double(s.rate_pps));
 		put(j, "resets", j_u64(s.resets));
 		put(j, "wraps", j_u64(s.wraps));
 		put(j, "flows", j_u64(s.flows));
@@ -274,7 +287,7 @@ j_summary(struct analysis *a)
 	put(o, "first_ts", a->packets ? j_time(a->first_ts) : NULL);
 	put(o, "last_ts", a->packets ? j_time(a->last_ts) : NULL);
 	put(o, "duration_us", a->packets ?
-	    json_object_new_double((double)(a->last_ts - a->first_ts) / 1e3) : NULL);
+	    j_double((double)(a->last_ts - a->first_ts) / 1e3) : NULL);
 	if (a->skipped_linktype)
 		put(o, "skipped_linktype", j_u64(a->skipped_linktype));
 	put(root, "capture", o);
