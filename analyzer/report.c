@@ -84,19 +84,22 @@ j_addr(const uint8_t a[16])
 static json_object *
 j_dist(const struct pdmv2_dist *d)
 {
+	static const double p[3] = {0.50, 0.90, 0.99};
+	double q[3];
 	json_object *j;
 
 	if (d->count == 0)
 		return NULL;
+	pdmv2_dist_quantiles(d, p, 3, q);
 	j = json_object_new_object();
 	put(j, "count", j_u64(d->count));
 	put(j, "min", j_double(d->min));
 	put(j, "max", j_double(d->max));
 	put(j, "mean", j_double(d->mean));
 	put(j, "stddev", j_double(pdmv2_dist_stddev(d)));
-	put(j, "p50", j_double(pdmv2_dist_quantile(d, 0.50)));
-	put(j, "p90", j_double(pdmv2_dist_quantile(d, 0.90)));
-	put(j, "p99", j_double(pdmv2_dist_quantile(d, 0.99)));
+	put(j, "p50", j_double(q[0]));
+	put(j, "p90", j_double(q[1]));
+	put(j, "p99", j_double(q[2]));
 	return j;
 }
 

@@ -218,40 +218,70 @@ pdmv2_dist_stddev(const struct pdmv2_dist *d)
 	return sqrt(d->m2 / (double)d->count);
 }
 
+/* Bucket value as a quantile reports it: never outside what was seen. */
+static double
+clamp_seen(const struct pdmv2_dist *d, double v)
+{
+	return v < d->min ? d->min : v > d->max ? d->max : v;
+}
+
+void
+pdmv2_dist_quantiles(const struct pdmv2_dist *d, const double *p, size_t n,
+		     double *out)
+{
+	uint64_t rank[PDMV2_DIST_QUANTILES_MAX], seen;
+	size_t j, left = 0;
+	uint32_t i, k;
+
+	n = n < PDMV2_DIST_QUANTILES_MAX ? n : PDMV2_DIST_QUANTILES_MAX;
+	for (j = 0; j < n; j++) {
+		rank[j] = 0;	/* answered */
+		if (d->count == 0)
+			out[j] = NAN;
+		else if (p[j] <= 0)
+			out[j] = d->min;
+		else if (p[j] >= 1)
+			out[j] = d->max;
+		else {
+			/* nearest rank: ceil(p * n), at least 1 */
+			rank[j] = (uint64_t)ceil(p[j] * (double)d->count);
+			if (rank[j] < 1)
+				rank[j] = 1;
+			if (rank[j] <= d->zeros) {
+				out[j] = d->min;
+				rank[j] = 0;
+			} else {
+				out[j] = d->max;	/* unless a bucket holds it */
+				left++;
+			}
+		}
+	}
+	/* one pass over the buckets for all of them */
+	seen = d->zeros;
+	for (i = 0; left && i < d->nblk; i++) {
+		const uint64_t *blk = d->blk[i];
+
+		for (k = 0; blk && left && k < BLOCK; k++) {
+			if (!blk[k])
+				continue;
+			seen += blk[k];
+			for (j = 0; j < n; j++) {
+				if (!rank[j] || seen < rank[j])
+					continue;
+				out[j] = clamp_seen(d, bucket_mid((d->blo + (int32_t)i) *
+								   BLOCK + (int32_t)k));
+				rank[j] = 0;
+				left--;
+			}
+		}
+	}
+}
+
 double
 pdmv2_dist_quantile(const struct pdmv2_dist *d, double p)
 {
-	uint64_t rank, seen;
-	uint32_t i, k;
 	double v;
 
-	if (d->count == 0)
-		return NAN;
-	if (p <= 0)
-		return d->min;
-	if (p >= 1)
-		return d->max;
-	/* nearest rank: ceil(p * n), at least 1 */
-	rank = (uint64_t)ceil(p * (double)d->count);
-	if (rank < 1)
-		rank = 1;
-	if (rank <= d->zeros)
-		return d->min;
-	seen = d->zeros;
-	for (i = 0; i < d->nblk; i++) {
-		const uint64_t *blk = d->blk[i];
-
-		for (k = 0; blk && k < BLOCK; k++) {
-			seen += blk[k];
-			if (seen < rank)
-				continue;
-			v = bucket_mid((d->blo + (int32_t)i) * BLOCK + (int32_t)k);
-			if (v < d->min)
-				v = d->min;
-			if (v > d->max)
-				v = d->max;
-			return v;
-		}
-	}
-	return d->max;
+	pdmv2_dist_quantiles(d, &p, 1, &v);
+	return v;
 }

@@ -210,6 +210,23 @@ cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+
+/* All at once, in any order, as each alone. */
+static void
+quantiles_in_one_pass_agree(const struct pdmv2_dist *d)
+{
+	static const double p[] = {0.99, 0.5, 0, 0.9, 1, 0.001, 0.5, 0.25,
+				   0.75, 0.999999, 1e-9, 0.1};
+	double q[sizeof(p) / sizeof(p[0])];
+	size_t j;
+
+	pdmv2_dist_quantiles(d, p, sizeof(p) / sizeof(p[0]), q);
+	for (j = 0; j < sizeof(p) / sizeof(p[0]); j++)
+		if (!(q[j] == pdmv2_dist_quantile(d, p[j]) ||
+		      (isnan(q[j]) && isnan(pdmv2_dist_quantile(d, p[j])))))
+			fail_msg("p%g: %g at once, %g alone", p[j] * 100, q[j],
+				 pdmv2_dist_quantile(d, p[j]));
+}
 static void
 check_dist(double *v, size_t n)
 {
@@ -240,6 +257,7 @@ check_dist(double *v, size_t n)
 	}
 	assert_true(pdmv2_dist_quantile(&d, 0) == v[0]);
 	assert_true(pdmv2_dist_quantile(&d, 1) == v[n - 1]);
+	quantiles_in_one_pass_agree(&d);
 	pdmv2_dist_free(&d);
 }
 
@@ -281,6 +299,7 @@ test_dist_memory_follows_range_not_count(void **state)
 		pdmv2_dist_add(&d, 1000 + (i % 97));
 	assert_int_equal(d.nblk, after_first);
 	assert_true(isnan(pdmv2_dist_quantile(&(struct pdmv2_dist){0}, 0.5)));
+	quantiles_in_one_pass_agree(&(struct pdmv2_dist){0});
 	pdmv2_dist_free(&d);
 }
 

@@ -17,6 +17,7 @@
 #ifndef PDMV2_DIST_H
 #define PDMV2_DIST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PDMV2_DIST_SUB_BITS 7	/* 128 buckets per power of two */
@@ -60,5 +61,11 @@ void pdmv2_dist_prefetch(const struct pdmv2_dist *d);
 double pdmv2_dist_stddev(const struct pdmv2_dist *d);	/* population */
 /* p in [0,1]; NAN when empty. */
 double pdmv2_dist_quantile(const struct pdmv2_dist *d, double p);
+/* out[j] = pdmv2_dist_quantile(d, p[j]) for j < n (p in any order), in
+ * one pass over the buckets instead of n: a report asks for three.  At
+ * most PDMV2_DIST_QUANTILES_MAX of them; out past that is left alone. */
+#define PDMV2_DIST_QUANTILES_MAX 16
+void pdmv2_dist_quantiles(const struct pdmv2_dist *d, const double *p,
+			  size_t n, double *out);
 
 #endif
