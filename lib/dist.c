@@ -144,6 +144,7 @@ pdmv2_dist_note(struct pdmv2_dist *d, double us, struct pdmv2_dist_pending *p)
 	uint64_t **e;
 
 	p->d = NULL;
+	p->c = NULL;
 	if (isnan(us))
 		return;
 	/* Welford: exact-to-rounding mean and variance in one pass. */
@@ -168,13 +169,17 @@ pdmv2_dist_note(struct pdmv2_dist *d, double us, struct pdmv2_dist_pending *p)
 }
 
 void
-pdmv2_dist_warm(const struct pdmv2_dist_pending *p)
+pdmv2_dist_warm(struct pdmv2_dist_pending *p)
 {
 	int32_t b = floor_div(p->idx, BLOCK);
 	uint64_t **e;
 
-	if (p->d && (e = table_entry(p->d, b)) && *e)
-		__builtin_prefetch(&(*e)[p->idx - b * BLOCK], 1);
+	/* Blocks never move once made: the bucket's address holds until
+	 * _count, whatever the table does meanwhile. */
+	if (p->d && (e = table_entry(p->d, b)) && *e) {
+		p->c = &(*e)[p->idx - b * BLOCK];
+		__builtin_prefetch(p->c, 1);
+	}
 }
 
 void
@@ -191,11 +196,11 @@ pdmv2_dist_prefetch(const struct pdmv2_dist *d)
 int
 pdmv2_dist_count(const struct pdmv2_dist_pending *p)
 {
-	uint64_t *c;
+	uint64_t *c = p->c;
 
 	if (!p->d)
 		return 1;
-	if (!(c = bucket_count(p->d, p->idx)))
+	if (!c && !(c = bucket_count(p->d, p->idx)))
 		return 0;
 	(*c)++;
 	return 1;

@@ -334,6 +334,58 @@ test_dist_far_apart_values_cost_two_blocks(void **state)
 	assert_null(d.blk);
 }
 
+/* pdmv2_dist_note, _warm and _count, as the analyzer runs them over a
+ * batch, against pdmv2_dist_add one sample at a time: the same moments
+ * and the same quantiles.  Batches mix samples whose block exists at
+ * _warm (the bucket's address is kept) with ones whose block does not
+ * yet (_count makes it), and far values that grow the block table
+ * between a _warm and its _count: the kept address must still be the
+ * bucket's. */
+static void
+test_dist_batched_counts_match_one_by_one(void **state)
+{
+	static const double p[] = {0.001, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1};
+	struct pdmv2_dist one, batched;
+	struct pdmv2_dist_pending pend[32];
+	uint32_t rng = 99;
+	unsigned round, i, kept = 0;
+
+	(void)state;
+	pdmv2_dist_init(&one);
+	pdmv2_dist_init(&batched);
+	for (round = 0; round < 2000; round++) {
+		unsigned n = 1 + test_xorshift32(&rng) % 32;
+
+		for (i = 0; i < n; i++) {
+			uint32_t r = test_xorshift32(&rng);
+			/* mostly 100-700 us, now and then far off either way */
+			double us = r % 50 == 0 ? ldexp(1.0 + r % 1000 / 1000.0,
+							(int)(r >> 8) % 80 - 40) :
+				    100 + (r >> 8) % 600000 / 1000.0;
+
+			assert_true(pdmv2_dist_add(&one, us));
+			pdmv2_dist_note(&batched, us, &pend[i]);
+		}
+		for (i = 0; i < n; i++)
+			if (test_xorshift32(&rng) % 4)	/* most, not all */
+				pdmv2_dist_warm(&pend[i]);
+		for (i = 0; i < n; i++) {
+			kept += pend[i].c != NULL;
+			assert_true(pdmv2_dist_count(&pend[n - 1 - i]));
+		}
+	}
+	assert_true(kept > 10000);
+	assert_true(batched.count == one.count);
+	assert_true(batched.min == one.min && batched.max == one.max);
+	assert_true(batched.mean == one.mean && batched.m2 == one.m2);
+	assert_true(batched.nblk > 64);	/* the table grew far */
+	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+		assert_true(pdmv2_dist_quantile(&batched, p[i]) ==
+			    pdmv2_dist_quantile(&one, p[i]));
+	pdmv2_dist_free(&one);
+	pdmv2_dist_free(&batched);
+}
+
 static void
 test_gptr_advance_coverage_rate_reset_and_wrap(void **state)
 {
@@ -542,6 +594,7 @@ main(void)
 		cmocka_unit_test(test_dist_exact_moments_and_quantiles_within_one_percent),
 		cmocka_unit_test(test_dist_memory_follows_range_not_count),
 		cmocka_unit_test(test_dist_far_apart_values_cost_two_blocks),
+		cmocka_unit_test(test_dist_batched_counts_match_one_by_one),
 		cmocka_unit_test(test_gptr_advance_coverage_rate_reset_and_wrap),
 		cmocka_unit_test(test_rfc8250_exchange_gives_every_sample),
 		cmocka_unit_test(test_growing_sample_ring_answers_as_a_fixed_one),
