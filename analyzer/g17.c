@@ -6,7 +6,7 @@
  * rounded as glibc rounds (to nearest, a tie to even).  Whenever m * 10^k
  * fits 128 bits the division is a shift and its remainder says exactly
  * which way to round: so for about 1e-6 <= |v| < 2^63, which holds every
- * time and delay in microseconds.  The rest goes to snprintf.
+ * time and delay in microseconds, and zero.  The rest goes to snprintf.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -174,7 +174,13 @@ g17_format(double v, char buf[G17_BUF])
 	memcpy(&bits, &v, sizeof(bits));
 	be = (int)(bits >> 52 & 0x7ff);
 	m = bits & ((UINT64_C(1) << 52) - 1);
-	/* zero, subnormals, infinities and NaN: printf's business */
+	if ((bits << 1) == 0) {		/* a zero: every single-sample stddev */
+		size_t n = bits >> 63 ? 2 : 1;
+
+		memcpy(buf, "-0" + (2 - n), n + 1);
+		return n;
+	}
+	/* subnormals, infinities and NaN: printf's business */
 	if (be != 0 && be != 0x7ff &&
 	    digits(m | UINT64_C(1) << 52, be - 1075, &q, &x))
 		return layout(bits >> 63, q, x, buf);
