@@ -234,13 +234,14 @@ void
 pdmv2_dist_quantiles(const struct pdmv2_dist *d, const double *p, size_t n,
 		     double *out)
 {
+	/* the unanswered ones, by rank: a bucket then moves at most one
+	 * pointer, not a compare per quantile */
 	uint64_t rank[PDMV2_DIST_QUANTILES_MAX], seen;
-	size_t j, left = 0;
+	size_t order[PDMV2_DIST_QUANTILES_MAX], j, m, left = 0, next = 0;
 	uint32_t i, k;
 
 	n = n < PDMV2_DIST_QUANTILES_MAX ? n : PDMV2_DIST_QUANTILES_MAX;
 	for (j = 0; j < n; j++) {
-		rank[j] = 0;	/* answered */
 		if (d->count == 0)
 			out[j] = NAN;
 		else if (p[j] <= 0)
@@ -254,30 +255,29 @@ pdmv2_dist_quantiles(const struct pdmv2_dist *d, const double *p, size_t n,
 				rank[j] = 1;
 			if (rank[j] <= d->zeros) {
 				out[j] = d->min;
-				rank[j] = 0;
 			} else {
 				out[j] = d->max;	/* unless a bucket holds it */
-				left++;
+				for (m = left++; m > 0 && rank[order[m - 1]] > rank[j]; m--)
+					order[m] = order[m - 1];
+				order[m] = j;
 			}
 		}
 	}
 	/* one pass over the buckets for all of them */
 	seen = d->zeros;
-	for (i = 0; left && i < d->nblk; i++) {
+	for (i = 0; next < left && i < d->nblk; i++) {
 		const uint64_t *blk = d->blk[i];
 
-		for (k = 0; blk && left && k < BLOCK; k++) {
+		for (k = 0; blk && next < left && k < BLOCK; k++) {
 			if (!blk[k])
 				continue;
 			seen += blk[k];
-			for (j = 0; j < n; j++) {
-				if (!rank[j] || seen < rank[j])
-					continue;
-				out[j] = clamp_seen(d, bucket_mid((d->blo + (int32_t)i) *
-								   BLOCK + (int32_t)k));
-				rank[j] = 0;
-				left--;
-			}
+			if (seen < rank[order[next]])
+				continue;
+			do
+				out[order[next]] = clamp_seen(d, bucket_mid(
+					(d->blo + (int32_t)i) * BLOCK + (int32_t)k));
+			while (++next < left && seen >= rank[order[next]]);
 		}
 	}
 }
