@@ -11,7 +11,6 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <ctype.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -140,9 +139,12 @@ digits(uint64_t m, int e, uint64_t *q, int *x)
 
 		if (s > 127 - 53 - 1)
 			return false;
-		/* 10^16 <= m 10^k 2^-s < 10^17: the estimate may be one off
-		 * either way near a power of ten */
-		k = DIGITS - 1 - (int)floor(log10(ldexp((double)m, e)));
+		/* 10^16 <= m 10^k 2^-s < 10^17.  m 2^e is in [2^(52+e),
+		 * 2^(53+e)): (52+e) log10(2), as 1233/4096 (floor by the
+		 * arithmetic shift), is one off at most either way, which the
+		 * loop corrects (log10() here took nearly a third of the
+		 * time). */
+		k = DIGITS - 1 - ((52 + e) * 1233 >> 12);
 		for (;;) {
 			if (k < 0 || k > MAX_K)
 				return false;
