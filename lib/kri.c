@@ -26,20 +26,27 @@ struct prseq_phase {
 	struct prseq_record rec;	/* made at the phase's first packet */
 };
 
+/* The first cache line is all a packet of a known state reads and
+ * writes: the state, the epoch last used and the current phase's PRSEQ
+ * record, whose table is the one other line it touches (the epoch is a
+ * third).  1000 interleaved directions do not stay in cache, so each
+ * line more is a miss more a packet; the opened total is therefore not
+ * counted per packet but summed from the epochs' packet counts. */
 struct pdmv2_kri_tracker {
-	/* per packet */
 	uint32_t cur;
 	bool known;
+	struct pdmv2_kri_epoch *last;	/* in epochs, the one used last; or NULL */
+	struct prseq_phase ph[2];	/* [0] current phase, [1] previous */
+	/* on a search, a rotation, or an event */
 	unsigned window;
 	GArray *epochs;		/* struct pdmv2_kri_epoch, sorted by kri */
-	struct pdmv2_kri_epoch *last;	/* in epochs, the one used last; or NULL */
-	struct pdmv2_kri_totals totals;
-	/* per rotation */
+	struct pdmv2_kri_totals totals;	/* opened: of retired epochs only */
 	pdmv2_kri_retire_fn retire;	/* NULL: every epoch stays here */
 	void *retire_ctx;
 	uint64_t retired;
-	struct prseq_phase ph[2];	/* [0] current phase, [1] previous */
 };
+_Static_assert(offsetof(struct pdmv2_kri_tracker, ph[1]) <= PDMV2_CACHE_LINE,
+	       "a packet's tracker fields in one line");
 
 enum pdmv2_err
 pdmv2_kri_tracker_new(unsigned window, struct pdmv2_kri_tracker **out)
@@ -49,8 +56,10 @@ pdmv2_kri_tracker_new(unsigned window, struct pdmv2_kri_tracker **out)
 	*out = NULL;
 	if (window == 0)
 		return PDMV2_ERR_INVALID;
-	if (!(t = calloc(1, sizeof(*t))))
+	/* aligned, so the first line is one line */
+	if (posix_memalign((void **)&t, PDMV2_CACHE_LINE, sizeof(*t)) != 0)
 		return PDMV2_ERR_NOMEM;
+	memset(t, 0, sizeof(*t));
 	t->window = window;
 	t->epochs = g_array_new(FALSE, TRUE, sizeof(struct pdmv2_kri_epoch));
 	*out = t;
@@ -184,6 +193,7 @@ retire_old(struct pdmv2_kri_tracker *t)
 			t->retire = NULL;
 			break;
 		}
+		t->totals.opened += e->packets;
 		n++;
 	}
 	if (n) {
@@ -314,7 +324,6 @@ pdmv2_kri_track(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
 	e->packets++;
 	e->last_frame = frame;
 	e->last_ts_ns = ts_ns;
-	t->totals.opened++;
 	if (res->late) {
 		e->late++;
 		t->totals.late++;
@@ -336,12 +345,12 @@ pdmv2_kri_prefetch(const struct pdmv2_kri_tracker *t,
 	uint32_t prseq = opt->random & PDMV2_PRSEQ_MAX;
 
 	if (level == 1) {
-		/* addresses inside t only: t itself need not be loaded yet.
-		 * Its head (the state advance reads), and with the record
-		 * every line up to the end of the current phase, which
-		 * level 2 and tracking read. */
+		/* an address inside t only: t itself need not be loaded
+		 * yet.  Its first line, all that advance reads (the state)
+		 * and, with the record, tracking and level 2 too (the
+		 * current phase). */
 		pdmv2_prefetch_range(t, record ? offsetof(struct pdmv2_kri_tracker, ph[1])
-					       : offsetof(struct pdmv2_kri_tracker, totals));
+					       : offsetof(struct pdmv2_kri_tracker, ph[0]));
 		return;
 	}
 	if (!record)
@@ -400,5 +409,9 @@ pdmv2_kri_epoch_at(const struct pdmv2_kri_tracker *t, size_t i)
 void
 pdmv2_kri_totals(const struct pdmv2_kri_tracker *t, struct pdmv2_kri_totals *out)
 {
+	guint i;
+
 	*out = t->totals;
+	for (i = 0; i < t->epochs->len; i++)
+		out->opened += g_array_index(t->epochs, struct pdmv2_kri_epoch, i).packets;
 }

@@ -17,13 +17,13 @@
  * all 32768 values plus a ring of the latest first sightings and their
  * fingerprints (dense).  Either way a record is at most 6 KiB, however
  * long the phase: memory follows flows, not packets.  Zeroed is empty. */
-struct prseq_record {
+struct prseq_record {	/* 40 bytes, no holes: part of a tracker's first line */
 	uint32_t *slot;		/* sparse: PRSEQ << 16 | fingerprint; 0 free */
-	uint32_t nslot, nused;	/* nslot a power of two, 0 before the first */
-	bool dense;		/* once dense, it stays dense when reset */
 	uint64_t *seen;		/* dense: a bit per PRSEQ value */
 	uint32_t *recent;	/* dense: ring of PRSEQ << 16 | fingerprint */
+	uint32_t nslot, nused;	/* nslot a power of two, 0 before the first */
 	uint32_t nrecent;	/* dense: entries put in the ring this phase */
+	bool dense;		/* once dense, it stays dense when reset */
 };
 
 /* A repeat is compared with the fingerprint of the PRSEQ's first

@@ -121,6 +121,7 @@ static void
 test_final_epochs_are_retired_oldest_first(void **state)
 {
 	struct sink k = {{0}, 0, 0};
+	struct pdmv2_kri_totals tot;
 	struct run r;
 	uint32_t kri;
 
@@ -141,6 +142,13 @@ test_final_epochs_are_retired_oldest_first(void **state)
 	/* the late packet of kri 4 still lands in its epoch */
 	assert_true(feed(&r, 4, false).late);
 	assert_int_equal(pdmv2_kri_epoch_at(r.t, 0)->packets, 3);
+	/* the opened total counts the retired epochs' packets too, and
+	 * not a forged one */
+	assert_int_equal(feed(&r, 5, true).status, PDMV2_ERR_AUTH);
+	pdmv2_kri_totals(r.t, &tot);
+	assert_int_equal(tot.opened, 13);
+	assert_int_equal(tot.late, 1);
+	assert_int_equal(tot.auth_failed, 1);
 	pdmv2_kri_tracker_free(r.t);
 
 	/* a refusal keeps that epoch and every later one in the tracker */
@@ -153,6 +161,8 @@ test_final_epochs_are_retired_oldest_first(void **state)
 	assert_int_equal(k.n, 2);
 	assert_int_equal(pdmv2_kri_epoch_count(r.t), 6);
 	assert_int_equal(pdmv2_kri_epoch_at(r.t, 0)->kri, 2);
+	pdmv2_kri_totals(r.t, &tot);
+	assert_int_equal(tot.opened, 8);
 	pdmv2_kri_tracker_free(r.t);
 }
 
