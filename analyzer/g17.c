@@ -177,9 +177,10 @@ g17_format(double v, char buf[G17_BUF])
 	be = (int)(bits >> 52 & 0x7ff);
 	m = bits & ((UINT64_C(1) << 52) - 1);
 	if ((bits << 1) == 0) {		/* a zero: every single-sample stddev */
+		static const char zeros[] = "-0";
 		size_t n = bits >> 63 ? 2 : 1;
 
-		memcpy(buf, "-0" + (2 - n), n + 1);
+		memcpy(buf, &zeros[2 - n], n + 1);
 		return n;
 	}
 	/* subnormals, infinities and NaN: printf's business */
