@@ -18,7 +18,7 @@ big=${BIG:-10000000}
 dir=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/pdmv2-bench.XXXXXX")}
 trap 'rm -rf "$dir"' EXIT
 S=$build/samples/pdmv2-sample A=$build/analyzer/pdmv2-analyze
-C=$build/tests/pcap_count
+C=$build/tests/pcap_count W=$build/tests/walltime
 
 # 1000 UDP flows over 50 clients and 20 servers, encrypted, a new key
 # phase every 200 packets a sender sends (so the 1M capture already
@@ -51,8 +51,11 @@ echo "written: s1 $(python3 -c "import os; print(os.path.getsize('$dir/s1.pcap')
 run() {	# capture label command...
 	cap=$1 label=$2
 	shift 2
-	/usr/bin/time -f "%e %M" -o "$dir/t" "$@" >/dev/null 2>&1
-	echo "$cap|$label|$round|$(sed 's/ /|/' "$dir/t")" >>"$dir/raw"
+	# wall time to the microsecond (walltime.c says why not %e), peak
+	# RSS from /usr/bin/time (its own start adds the same fraction of a
+	# millisecond to every command)
+	"$W" "$dir/w" /usr/bin/time -f "%M" -o "$dir/t" "$@" >/dev/null 2>&1
+	echo "$cap|$label|$round|$(cat "$dir/w")|$(cat "$dir/t")" >>"$dir/raw"
 }
 : >"$dir/raw"
 : >"$dir/count"
@@ -132,7 +135,7 @@ print("%-52s %8s %12s %12s" % ("measurement (median of %s rounds)" % sys.argv[4]
 med = {}
 for (cap, label), by in secs.items():
     med[cap, label] = statistics.median(by.values())
-    print("%-52s %8.2f %12.0f %12.1f" % (cap + ": " + label, med[cap, label],
+    print("%-52s %8.3f %12.0f %12.1f" % (cap + ": " + label, med[cap, label],
           int(count[cap]) / med[cap, label], rss[cap, label] / 1024))
 print()
 
