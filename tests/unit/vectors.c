@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "pdmv2/hex.h"
 #include "vectors.h"
 
 json_object *
@@ -61,33 +62,14 @@ test_get_double(json_object *o, const char *key)
 	return json_object_get_double(test_get(o, key));
 }
 
-static int
-nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t
 test_hex(const char *hex, uint8_t *out, size_t max)
 {
-	size_t n = strlen(hex), i;
+	long n = pdmv2_hex_decode(hex, out, max);
 
-	if (n % 2 != 0 || n / 2 > max)
+	if (n < 0)
 		fail_msg("bad hex vector \"%s\"", hex);
-	for (i = 0; i < n / 2; i++) {
-		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			fail_msg("bad hex vector \"%s\"", hex);
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return n / 2;
+	return (size_t)n;
 }
 
 const char *
