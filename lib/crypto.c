@@ -22,9 +22,6 @@
 #include "pdmv2/crypto.h"
 #include "pdmv2/reader.h"
 
-#define LABEL_PREFIX "HPKE-v1"
-#define LABEL_MAX 64
-#define INFO_MAX 128
 
 struct pdmv2_cipher {
 	/* what an open reads, first: one cache line, not two */
@@ -132,30 +129,13 @@ pdmv2_labeled_extract(enum pdmv2_aead aead, const uint8_t *salt,
 		      size_t salt_len, const char *label, const uint8_t *ikm,
 		      size_t ikm_len, uint8_t prk[PDMV2_NH])
 {
-	size_t llen = strlen(label), n = 0;
-	uint8_t *buf;
-	enum pdmv2_err rc;
+	uint8_t id[PDMV2_SUITE_ID_BYTES];
 
-	if (llen > LABEL_MAX || !pdmv2_aead_key_len(aead))
+	if (!pdmv2_aead_key_len(aead))
 		return PDMV2_ERR_INVALID;
-	/* "HPKE-v1" || suite_id || label || ikm: ikm is secret, so the
-	 * buffer is heap-allocated once and wiped. */
-	buf = malloc(7 + PDMV2_SUITE_ID_BYTES + llen + ikm_len);
-	if (!buf)
-		return PDMV2_ERR_NOMEM;
-	memcpy(buf, LABEL_PREFIX, 7);
-	n = 7;
-	pdmv2_suite_id(aead, buf + n);
-	n += PDMV2_SUITE_ID_BYTES;
-	memcpy(buf + n, label, llen);
-	n += llen;
-	if (ikm_len)
-		memcpy(buf + n, ikm, ikm_len);
-	n += ikm_len;
-	rc = pdmv2_hkdf_extract(salt, salt_len, buf, n, prk);
-	pdmv2_wipe(buf, n);
-	free(buf);
-	return rc;
+	pdmv2_suite_id(aead, id);
+	return pdmv2_hkdf_labeled_extract(id, sizeof(id), salt, salt_len, label,
+					  ikm, ikm_len, prk);
 }
 
 enum pdmv2_err
@@ -163,24 +143,13 @@ pdmv2_labeled_expand(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
 		     const char *label, const uint8_t *info, size_t info_len,
 		     uint8_t *out, size_t out_len)
 {
-	uint8_t buf[2 + 7 + PDMV2_SUITE_ID_BYTES + LABEL_MAX + INFO_MAX];
-	size_t llen = strlen(label), n = 0;
+	uint8_t id[PDMV2_SUITE_ID_BYTES];
 
-	if (llen > LABEL_MAX || info_len > INFO_MAX || out_len > 0xFFFF ||
-	    !pdmv2_aead_key_len(aead))
+	if (!pdmv2_aead_key_len(aead))
 		return PDMV2_ERR_INVALID;
-	pdmv2_put_u16(buf, (uint16_t)out_len);
-	n = 2;
-	memcpy(buf + n, LABEL_PREFIX, 7);
-	n += 7;
-	pdmv2_suite_id(aead, buf + n);
-	n += PDMV2_SUITE_ID_BYTES;
-	memcpy(buf + n, label, llen);
-	n += llen;
-	if (info_len)
-		memcpy(buf + n, info, info_len);
-	n += info_len;
-	return pdmv2_hkdf_expand(prk, PDMV2_NH, buf, n, out, out_len);
+	pdmv2_suite_id(aead, id);
+	return pdmv2_hkdf_labeled_expand(id, sizeof(id), prk, label, info,
+					 info_len, out, out_len);
 }
 
 enum pdmv2_err

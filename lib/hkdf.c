@@ -3,12 +3,23 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <pthread.h>
 
 #include "hkdf.h"
+#include "pdmv2/reader.h"
+
+#define LABEL_PREFIX "HPKE-v1"
+/* Labeled inputs up to this size are built on the stack; the ones the
+ * profile and HPKE derive are under 150 bytes. */
+#define LABELED_STACK 256
 
 static EVP_KDF *hkdf;
 static pthread_key_t ctx_key;
@@ -111,4 +122,79 @@ pdmv2_hkdf_expand(const uint8_t *prk, size_t prk_len, const uint8_t *info,
 
 	return hkdf_run(EVP_KDF_HKDF_MODE_EXPAND_ONLY, prk, prk_len, NULL, 0,
 			info_len ? info : empty, info_len, out, out_len);
+}
+
+/* [I2OSP(L, 2) when with_len] || "HPKE-v1" || suite_id || label || data
+ * into stack when it fits, else a heap buffer; NULL without memory. */
+static uint8_t *
+labeled_input(uint8_t stack[LABELED_STACK], bool with_len, size_t L,
+	      const uint8_t *suite_id, size_t id_len, const char *label,
+	      const uint8_t *data, size_t data_len, size_t *n)
+{
+	size_t ll = strlen(label), k = 0;
+	uint8_t *buf;
+
+	*n = (with_len ? 2 : 0) + 7 + id_len + ll + data_len;
+	buf = *n <= LABELED_STACK ? stack : malloc(*n);
+	if (!buf)
+		return NULL;
+	if (with_len) {
+		pdmv2_put_u16(buf, (uint16_t)L);
+		k = 2;
+	}
+	memcpy(buf + k, LABEL_PREFIX, 7);
+	k += 7;
+	memcpy(buf + k, suite_id, id_len);
+	k += id_len;
+	memcpy(buf + k, label, ll);
+	k += ll;
+	if (data_len)
+		memcpy(buf + k, data, data_len);
+	return buf;
+}
+
+static void
+labeled_done(uint8_t *buf, const uint8_t *stack, size_t n)
+{
+	OPENSSL_cleanse(buf, n);
+	if (buf != stack)
+		free(buf);
+}
+
+enum pdmv2_err
+pdmv2_hkdf_labeled_extract(const uint8_t *suite_id, size_t id_len,
+			   const uint8_t *salt, size_t salt_len,
+			   const char *label, const uint8_t *ikm,
+			   size_t ikm_len, uint8_t prk[PDMV2_HKDF_HASH_LEN])
+{
+	uint8_t stack[LABELED_STACK], *buf;
+	enum pdmv2_err rc;
+	size_t n;
+
+	if (!(buf = labeled_input(stack, false, 0, suite_id, id_len, label, ikm,
+				  ikm_len, &n)))
+		return PDMV2_ERR_NOMEM;
+	rc = pdmv2_hkdf_extract(salt, salt_len, buf, n, prk);
+	labeled_done(buf, stack, n);
+	return rc;
+}
+
+enum pdmv2_err
+pdmv2_hkdf_labeled_expand(const uint8_t *suite_id, size_t id_len,
+			  const uint8_t prk[PDMV2_HKDF_HASH_LEN],
+			  const char *label, const uint8_t *info,
+			  size_t info_len, uint8_t *out, size_t L)
+{
+	uint8_t stack[LABELED_STACK], *buf;
+	enum pdmv2_err rc;
+	size_t n;
+
+	if (L > 0xFFFF)
+		return PDMV2_ERR_INVALID;
+	if (!(buf = labeled_input(stack, true, L, suite_id, id_len, label, info,
+				  info_len, &n)))
+		return PDMV2_ERR_NOMEM;
+	rc = pdmv2_hkdf_expand(prk, PDMV2_HKDF_HASH_LEN, buf, n, out, L);
+	labeled_done(buf, stack, n);
+	return rc;
 }

@@ -17,7 +17,6 @@
 #include "pdmv2/reader.h"
 
 #define SUITE_MAX 10
-#define LABELED_MAX 256
 
 struct suite {
 	uint8_t id[SUITE_MAX];
@@ -42,52 +41,22 @@ hpke_suite(struct suite *s, enum pdmv2_aead aead)
 	s->len = 10;
 }
 
-/* RFC 9180 4: LabeledExtract / LabeledExpand with a given suite_id. */
+/* RFC 9180 4: LabeledExtract / LabeledExpand under the suite's id. */
 static enum pdmv2_err
 labeled_extract(const struct suite *s, const uint8_t *salt, size_t salt_len,
 		const char *label, const uint8_t *ikm, size_t ikm_len,
 		uint8_t prk[32])
 {
-	uint8_t buf[LABELED_MAX];
-	size_t ll = strlen(label), n = 0;
-	enum pdmv2_err rc;
-
-	if (7 + s->len + ll + ikm_len > sizeof(buf))
-		return PDMV2_ERR_INVALID;
-	memcpy(buf, "HPKE-v1", 7);
-	n = 7;
-	memcpy(buf + n, s->id, s->len);
-	n += s->len;
-	memcpy(buf + n, label, ll);
-	n += ll;
-	if (ikm_len)
-		memcpy(buf + n, ikm, ikm_len);
-	n += ikm_len;
-	rc = pdmv2_hkdf_extract(salt, salt_len, buf, n, prk);
-	pdmv2_wipe(buf, n);
-	return rc;
+	return pdmv2_hkdf_labeled_extract(s->id, s->len, salt, salt_len, label,
+					  ikm, ikm_len, prk);
 }
 
 static enum pdmv2_err
 labeled_expand(const struct suite *s, const uint8_t prk[32], const char *label,
 	       const uint8_t *info, size_t info_len, uint8_t *out, size_t L)
 {
-	uint8_t buf[LABELED_MAX];
-	size_t ll = strlen(label), n;
-
-	if (2 + 7 + s->len + ll + info_len > sizeof(buf) || L > 0xFFFF)
-		return PDMV2_ERR_INVALID;
-	pdmv2_put_u16(buf, (uint16_t)L);
-	memcpy(buf + 2, "HPKE-v1", 7);
-	n = 9;
-	memcpy(buf + n, s->id, s->len);
-	n += s->len;
-	memcpy(buf + n, label, ll);
-	n += ll;
-	if (info_len)
-		memcpy(buf + n, info, info_len);
-	n += info_len;
-	return pdmv2_hkdf_expand(prk, 32, buf, n, out, L);
+	return pdmv2_hkdf_labeled_expand(s->id, s->len, prk, label, info,
+					 info_len, out, L);
 }
 
 enum pdmv2_err
