@@ -132,6 +132,17 @@ link_header(const struct capwriter *w, uint8_t *h)
 	return 0;
 }
 
+/* The first cap bytes of link header + packet: a snapshot length may cut
+ * into either. */
+static int
+put_frame(struct capwriter *w, const uint8_t *hdr, size_t hl,
+	  const uint8_t *ip6, size_t cap)
+{
+	if (cap <= hl)
+		return put(w, hdr, cap);
+	return put(w, hdr, hl) | put(w, ip6, cap - hl);
+}
+
 int
 capwriter_packet(struct capwriter *w, int64_t ts_ns, const uint8_t *ip6,
 		 size_t len, size_t snaplen)
@@ -154,12 +165,7 @@ capwriter_packet(struct capwriter *w, int64_t ts_ns, const uint8_t *ip6,
 		rc |= put32(w, (uint32_t)ts);
 		rc |= put32(w, (uint32_t)cap);
 		rc |= put32(w, (uint32_t)wire);
-		if (cap <= hl) {
-			rc |= put(w, hdr, cap);
-		} else {
-			rc |= put(w, hdr, hl);
-			rc |= put(w, ip6, cap - hl);
-		}
+		rc |= put_frame(w, hdr, hl, ip6, cap);
 		rc |= put(w, pad, padded - cap);
 		rc |= put32(w, (uint32_t)(32 + padded));
 	} else {
@@ -172,12 +178,7 @@ capwriter_packet(struct capwriter *w, int64_t ts_ns, const uint8_t *ip6,
 		rc |= put32(w, frac);
 		rc |= put32(w, (uint32_t)cap);
 		rc |= put32(w, (uint32_t)wire);
-		if (cap <= hl) {
-			rc |= put(w, hdr, cap);
-		} else {
-			rc |= put(w, hdr, hl);
-			rc |= put(w, ip6, cap - hl);
-		}
+		rc |= put_frame(w, hdr, hl, ip6, cap);
 	}
 	w->frames++;
 	return rc;
