@@ -22,7 +22,6 @@
 #include "pdmv2/crypto.h"
 #include "pdmv2/reader.h"
 
-
 struct pdmv2_cipher {
 	/* what an open reads, first: one cache line, not two */
 	struct pdmv2_gcm gcm;		/* AES-GCM opens (by_gcm) */

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include <openssl/core_names.h>
-#include <openssl/crypto.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <pthread.h>
@@ -156,7 +155,7 @@ labeled_input(uint8_t stack[LABELED_STACK], bool with_len, size_t L,
 static void
 labeled_done(uint8_t *buf, const uint8_t *stack, size_t n)
 {
-	OPENSSL_cleanse(buf, n);
+	pdmv2_wipe(buf, n);
 	if (buf != stack)
 		free(buf);
 }

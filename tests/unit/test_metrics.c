@@ -210,7 +210,6 @@ cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-
 /* All at once, in any order, as each alone. */
 static void
 quantiles_in_one_pass_agree(const struct pdmv2_dist *d)
@@ -227,6 +226,7 @@ quantiles_in_one_pass_agree(const struct pdmv2_dist *d)
 			fail_msg("p%g: %g at once, %g alone", p[j] * 100, q[j],
 				 pdmv2_dist_quantile(d, p[j]));
 }
+
 static void
 check_dist(double *v, size_t n)
 {
