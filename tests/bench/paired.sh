@@ -6,12 +6,22 @@
 # comparison: the median of the ratios, and how many pairs B won, say
 # more than two medians of separate series, which differ by more than
 # most changes do.  Not a test: nothing here asserts a speed.
-# usage: sh tests/bench/paired.sh N A B ARGS...
+# Wall times come from tests/walltime (to the microsecond, as run.sh
+# takes them; /usr/bin/time's hundredths are a fortieth of a 1M run),
+# CPU times from /usr/bin/time.
+# usage: sh tests/bench/paired.sh N A B ARGS...    (env: WALLTIME, the
+#        walltime binary; build/tests/walltime by default)
 #   e.g. sh tests/bench/paired.sh 20 old/pdmv2-analyze build/analyzer/pdmv2-analyze \
 #            -q -k m1.keylog -o /dev/null m1.pcap
 set -eu
 if [ $# -lt 3 ]; then
 	echo "usage: sh $0 N A B ARGS..." >&2
+	exit 2
+fi
+top=$(cd "$(dirname "$0")/../.." && pwd)
+W=${WALLTIME:-$top/build/tests/walltime}
+if [ ! -x "$W" ]; then
+	echo "paired.sh: no $W: build it (cmake --build build) or set WALLTIME" >&2
 	exit 2
 fi
 n=$1 a=$2 b=$3
@@ -23,8 +33,9 @@ while [ "$i" -le "$n" ]; do
 	if [ $((i % 2)) = 0 ]; then order="A B"; else order="B A"; fi
 	for w in $order; do
 		if [ "$w" = A ]; then cmd=$a; else cmd=$b; fi
-		/usr/bin/time -f "$i $w %e %U %S" -o "$dir/t" "$cmd" "$@" >/dev/null 2>&1
-		cat "$dir/t" >>"$dir/raw"
+		"$W" "$dir/w" /usr/bin/time -f "%U %S" -o "$dir/t" "$cmd" "$@" \
+			>/dev/null 2>&1
+		echo "$i $w $(cat "$dir/w") $(cat "$dir/t")" >>"$dir/raw"
 	done
 	i=$((i + 1))
 done
