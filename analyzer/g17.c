@@ -40,11 +40,10 @@ pow10_128(int k)
 	return k <= 19 ? (u128)pow10_64[k] : (u128)pow10_64[19] * pow10_64[k - 19];
 }
 
-/* Digits of 0 < n < 10^20, most significant first; returns how many. */
-static int
-decimal(uint64_t n, char *out)
+int
+g17_decimal(uint64_t n, char out[G17_DECIMAL_MAX])
 {
-	char tmp[20];
+	char tmp[G17_DECIMAL_MAX];
 	int len = 0, i;
 
 	do {
@@ -61,10 +60,10 @@ decimal(uint64_t n, char *out)
 static size_t
 layout(bool neg, uint64_t q, int x, char *buf)
 {
-	char d[DIGITS], *p = buf;
+	char d[G17_DECIMAL_MAX], *p = buf;
 	int n = DIGITS, i;
 
-	(void)decimal(q, d);
+	(void)g17_decimal(q, d);
 	while (n > 1 && d[n - 1] == '0')	/* significant digits left */
 		n--;
 	if (neg)
@@ -81,7 +80,7 @@ layout(bool neg, uint64_t q, int x, char *buf)
 		x = x < 0 ? -x : x;
 		if (x < 10)
 			*p++ = '0';
-		p += decimal((uint64_t)x, p);
+		p += g17_decimal((uint64_t)x, p);
 	} else if (x < 0) {		/* 0.000ddd */
 		*p++ = '0';
 		*p++ = '.';
@@ -119,12 +118,12 @@ digits(uint64_t m, int e, uint64_t *q, int *x)
 	if (e >= 0) {
 		uint64_t n, div;
 		int len;
-		char d[20];
+		char d[G17_DECIMAL_MAX];
 
 		if (e > 10)	/* m << e would pass 2^63 */
 			return false;
 		n = m << e;
-		len = decimal(n, d);
+		len = g17_decimal(n, d);
 		if (len <= DIGITS) {
 			*q = n * pow10_64[DIGITS - len];
 			*x = len - 1;

@@ -54,17 +54,14 @@ static int
 int_text(json_object *jso, struct printbuf *pb, int level, int flags)
 {
 	int64_t v = json_object_get_int64(jso);
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[1 + G17_DECIMAL_MAX], *p = buf;
 
 	(void)level;
 	(void)flags;
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
 	if (v < 0)
-		*--p = '-';
-	return printbuf_memappend(pb, p, (int)(buf + sizeof(buf) - p));
+		*p++ = '-';
+	p += g17_decimal(v < 0 ? -(uint64_t)v : (uint64_t)v, p);
+	return printbuf_memappend(pb, buf, (int)(p - buf));
 }
 
 static json_object *
