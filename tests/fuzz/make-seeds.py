@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Write the small seed corpora for the fuzz harnesses from the spec
-vectors (tests/data/spec/vectors) and the bundled sample key logs.
+vectors (doc/spec/vectors) and the bundled sample key logs.
 
 Run from anywhere; rewrites tests/fuzz/corpus/{walk,keylog,open,
 analyzer,savefile}/seed-*.
