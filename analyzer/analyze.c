@@ -14,7 +14,7 @@
 
 #include "analyze.h"
 #include "flow.h"
-#include "g17.h"
+#include "double_text.h"
 #include "pdmv2/option.h"
 #include "pdmv2/timefmt.h"
 #include "report.h"
@@ -136,7 +136,7 @@ dump_frame(struct analysis *a, uint64_t frame, const struct flow *f, int dir,
 	   const struct pdmv2_kri_result *kr, const struct pdmv2_samples *s)
 {
 	FILE *out = a->cfg.dump_out;
-	char num[G17_BUF];
+	char num[DOUBLE_TEXT_BUF];
 
 	fprintf(out, "{\"frame\":%llu,\"flow\":%llu,\"dir\":\"%s\",\"variant\":%d,"
 		"\"status\":\"%s\"", (unsigned long long)frame,
@@ -155,13 +155,13 @@ dump_frame(struct analysis *a, uint64_t frame, const struct flow *f, int dir,
 		if (o->variant != PDMV2_VARIANT_PDM)
 			fprintf(out, ",\"global_pointer\":%u", o->m.global_pointer);
 	}
-	/* "%.17g", as the report's doubles are made (g17.h) */
+	/* as the report's doubles are printed (double_text.h) */
 	if (s && s->has_rtt) {
-		(void)g17_format(s->rtt_us, num);
+		(void)double_text(s->rtt_us, num);
 		fprintf(out, ",\"rtt_us\":%s", num);
 	}
 	if (s && s->has_server_delay) {
-		(void)g17_format(s->server_delay_us, num);
+		(void)double_text(s->server_delay_us, num);
 		fprintf(out, ",\"server_delay_us\":%s", num);
 	}
 	fputs("}\n", out);

@@ -1,10 +1,9 @@
 /*
  * input.c - reads capture files with libpcap (pcap and pcapng, micro-
  * and nanosecond, '-' for standard input) into the engine, numbering
- * frames across inputs as Wireshark does; the records of a classic pcap
- * file libpcap would only copy come through the block reader
- * (savefile.h) instead.  A file cut short mid-packet keeps everything
- * read before the cut: the input is marked truncated.
+ * frames across inputs as Wireshark does.  Every record comes through
+ * pcap_next_ex.  A file cut short mid-packet keeps everything read
+ * before the cut: the input is marked truncated.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -20,17 +19,13 @@
 
 #include "input.h"
 #include "pipeline.h"
-#include "savefile.h"
 
 #define PROGRESS_EVERY 65536
-/* libpcap reads a file through stdio, whose buffer is st_blksize (4 KiB
- * here): one read(2) per 4 KiB.  On one day of this VM the system calls,
- * not the copying, were most of the reading time (a bare pcap_next_ex
- * loop read 10M packets in 1.55 s, in 0.57 s with 256 KiB, no faster
- * with 1 MiB).  On a later one, reads of 128 KiB and more cost the
- * kernel four to five times as much per byte as reads of 16-64 KiB,
- * which were alike (10M packets, decode only: 1.2-1.5 s of system time
- * with 256 KiB, 0.2-0.3 s with 64 KiB, the run 0.6-1.1 s shorter). */
+/* libpcap reads a file through stdio, whose buffer is st_blksize (often
+ * 4 KiB): a read(2) for every few packets, and the system calls, not the
+ * copying, become most of the reading time.  A larger buffer makes them
+ * few; much larger ones cost the kernel more per byte again
+ * (doc/performance.md). */
 #define READ_BUFFER (64 * 1024)
 
 /* The capture file, open, with a read buffer of READ_BUFFER bytes that
@@ -71,11 +66,10 @@ open_capture(const char *file, char **buf, char *errbuf)
 
 
 static void
-progress(const char *file, pcap_t *p, const struct savefile *sf, off_t size,
-	 uint64_t packets)
+progress(const char *file, pcap_t *p, off_t size, uint64_t packets)
 {
 	FILE *f = pcap_file(p);
-	int64_t pos = sf ? savefile_offset(sf) : f ? ftello(f) : -1;
+	int64_t pos = f ? ftello(f) : -1;
 
 	if (pos >= 0 && size > 0)
 		fprintf(stderr, "\r%s: %.1f / %.1f MB (%3.0f%%), %llu packets  ",
@@ -93,8 +87,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct input_info *in = g_new0(struct input_info, 1);
 	struct pcap_pkthdr *h;
-	struct savefile *sf = NULL;
-	const char *error = NULL;
+	const char *error;
 	const u_char *data;
 	struct pipeline *pl;
 	uint64_t read = 0;
@@ -139,12 +132,8 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 		have_prog = true;
 	}
 
-	/* a file named, not standard input: the block reader's offsets
-	 * count from the file's first byte */
-	if (strcmp(file, "-") != 0)
-		sf = savefile_open(p, decoded);
 	pl = pipeline_start(a, in, o->threads > 1);
-	while ((rc = savefile_next_ex(p, &sf, &h, &data, &error)) == 1) {
+	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
 		int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
 
 		if (have_prog && !pcap_offline_filter(&prog, h, data)) {
@@ -155,7 +144,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 		pipeline_commit(pl);
 		/* counted here: in->packets belongs to the analysis thread */
 		if (o->progress && ++read % PROGRESS_EVERY == 0)
-			progress(file, p, sf, size, read);
+			progress(file, p, size, read);
 	}
 	pipeline_finish(pl);
 	if (a->cfg.dump_frames)	/* whole lines out before anything else */
@@ -165,15 +154,13 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	if (rc == PCAP_ERROR) {
 		/* libpcap reports a short last record as an error: keep what
 		 * was read, say where the file ended. */
-		if (!error)
-			error = pcap_geterr(p);
+		error = pcap_geterr(p);
 		in->truncated = true;
 		fprintf(stderr, "pdmv2-analyze: %s: truncated after frame %llu: %s\n",
 			file, (unsigned long long)a->frame, error);
 		analysis_warn(a, "%s: truncated after frame %llu (%s)", file,
 			      (unsigned long long)a->frame, error);
 	}
-	savefile_free(sf);
 	if (have_prog)
 		pcap_freecode(&prog);
 	pcap_close(p);		/* closes the file first, then its buffer goes */

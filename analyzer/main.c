@@ -40,9 +40,8 @@ usage(FILE *f)
 "      --option-type N   PDM option type to look for [%u (0x%02X)]\n"
 "      --dump-frames     also print one JSON line per PDM option to stderr\n"
 "      --threads N       1: read and analyse on one thread; 2: a reading\n"
-"                        thread hands frames to the analysis, and two\n"
-"                        threads render the report; same report either\n"
-"                        way [2, or 1 on a single CPU]\n"
+"                        thread hands frames to the analysis; same\n"
+"                        report either way [2, or 1 on a single CPU]\n"
 "  -q, --quiet           no progress line or summary table on the terminal\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this help\n"
@@ -208,7 +207,7 @@ main(int argc, char **argv)
 	if (cfg.jsonl) {
 		analysis_finish_stream(a);
 	} else {
-		(void)report_write(a, out, pretty, io.threads > 1);
+		(void)report_write(a, out, pretty);
 	}
 	if (fflush(out) != 0 || ferror(out)) {
 		fprintf(stderr, "pdmv2-analyze: %s: write failed\n",

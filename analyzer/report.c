@@ -6,15 +6,13 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <math.h>
-#include <pthread.h>
 #include <string.h>
 
 #include <arpa/inet.h>
 #include <json-c/json.h>
 
 #include "pdmv2/timefmt.h"
-#include "g17.h"
-#include "render.h"
+#include "double_text.h"
 #include "report.h"
 
 static const char *const anomaly_names[AN_COUNT] = {
@@ -31,15 +29,9 @@ static const char *const anomaly_names[AN_COUNT] = {
 	[AN_MULTIPLE_OPTIONS] = "multiple_pdm_options",
 };
 
-/* Flows may be rendered on two threads (report_write); the one thing
- * that rendering changes is the list of warnings, on a failed read of
- * finished epochs. */
-static pthread_mutex_t warn_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* Every key in this file is a string literal or an entry of a static
  * table, added once to its object: json-c need neither copy it nor look
- * for it first (a strdup and a lookup per key were a tenth of a
- * report's time). */
+ * for it first. */
 static void
 put(json_object *o, const char *key, json_object *v)
 {
@@ -47,31 +39,10 @@ put(json_object *o, const char *key, json_object *v)
 				  JSON_C_OBJECT_ADD_CONSTANT_KEY);
 }
 
-/* An integer's text, as json-c prints it ("%" PRId64), without the
- * snprintf json-c calls for it: a report has dozens a flow, and printf
- * was a fifth of rendering one. */
-static int
-int_text(json_object *jso, struct printbuf *pb, int level, int flags)
-{
-	int64_t v = json_object_get_int64(jso);
-	char buf[1 + G17_DECIMAL_MAX], *p = buf;
-
-	(void)level;
-	(void)flags;
-	if (v < 0)
-		*p++ = '-';
-	p += g17_decimal(v < 0 ? -(uint64_t)v : (uint64_t)v, p);
-	return printbuf_memappend(pb, buf, (int)(p - buf));
-}
-
 static json_object *
 j_int(int64_t v)
 {
-	json_object *j = json_object_new_int64(v);
-
-	if (j)
-		json_object_set_serializer(j, int_text, NULL, NULL);
-	return j;
+	return json_object_new_int64(v);
 }
 
 static json_object *
@@ -80,41 +51,22 @@ j_u64(uint64_t v)
 	return j_int((int64_t)v);
 }
 
-/* json-c's text for a double without json-c's printf (g17.h) */
+/* A double in its shortest exact text (double_text.h) */
 static json_object *
 j_double(double v)
 {
-	char buf[G17_JSON_BUF];
+	char buf[DOUBLE_TEXT_BUF];
 
 	if (!isfinite(v))
 		return json_object_new_double(v);
-	(void)g17_json(v, buf);
+	(void)double_text_json(v, buf);
 	return json_object_new_double_s(v, buf);
-}
-
-/* A string of this file's making (a time, an address): nothing in it
- * to escape, so it is printed as it is, without the character by
- * character scan json-c gives every string. */
-static int
-plain_text(json_object *jso, struct printbuf *pb, int level, int flags)
-{
-	(void)level;
-	(void)flags;
-	if (printbuf_memappend(pb, "\"", 1) < 0 ||
-	    printbuf_memappend(pb, json_object_get_string(jso),
-			       json_object_get_string_len(jso)) < 0)
-		return -1;
-	return printbuf_memappend(pb, "\"", 1);
 }
 
 static json_object *
 j_plain(const char *text)
 {
-	json_object *j = json_object_new_string(text);
-
-	if (j)
-		json_object_set_serializer(j, plain_text, NULL, NULL);
-	return j;
+	return json_object_new_string(text);
 }
 
 static json_object *
@@ -183,8 +135,6 @@ j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
 
 		/* the retired (older) ones from the file, then the tracker's */
 		if (!epoch_chain_read(&d->epochs_out, all)) {
-			/* two threads may render flows (report_write) */
-			pthread_mutex_lock(&warn_lock);
 			/* the summary may be out already: say it here too */
 			fprintf(stderr, "pdmv2-analyze: flow %llu: %llu finished Kri "
 				"epochs could not be read back from the temporary "
@@ -194,7 +144,6 @@ j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
 				      "be read back from the temporary file",
 				      (unsigned long long)flow_id,
 				      (unsigned long long)d->epochs_out.count);
-			pthread_mutex_unlock(&warn_lock);
 		}
 		for (i = 0; i < pdmv2_kri_epoch_count(t); i++)
 			g_array_append_val(all, *pdmv2_kri_epoch_at(t, i));
@@ -468,54 +417,18 @@ put_indented(FILE *out, const char *text, int indent)
 	}
 }
 
-/* The flows of the report, rendered by render_in_order. */
-struct flows_out {
-	struct analysis *a;
-	const struct flow *const *flow;
-	int flags;
-	bool pretty;
-	FILE *out;
-	size_t written;
-};
-
-static char *
-flow_text(void *ctx, size_t i)
-{
-	struct flows_out *o = ctx;
-	json_object *j = j_flow(o->a, o->flow[i]);
-	char *text = g_strdup(json_object_to_json_string_ext(j, o->flags));
-
-	json_object_put(j);
-	return text;
-}
-
-static void
-flow_put(void *ctx, char *text)
-{
-	struct flows_out *o = ctx;
-
-	fputs(o->written++ ? "," : "", o->out);
-	if (o->pretty) {
-		fputs("\n    ", o->out);
-		put_indented(o->out, text, 4);
-	} else {
-		fputs(text, o->out);
-	}
-	g_free(text);
-}
-
 int
-report_write(struct analysis *a, FILE *out, bool pretty, bool two_threads)
+report_write(struct analysis *a, FILE *out, bool pretty)
 {
 	int flags = (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
 		     JSON_C_TO_STRING_PLAIN) | JSON_C_TO_STRING_NOSLASHESCAPE;
 	json_object *sum = j_summary(a);
 	const char *text = json_object_to_json_string_ext(sum, flags);
-	size_t len = strlen(text), i;
-	GPtrArray *flows = g_ptr_array_sized_new(a->flow_order->len);
-	struct flows_out o = {.a = a, .flags = flags, .pretty = pretty, .out = out};
+	size_t len = strlen(text), i, written = 0;
 
-	/* The summary without its closing brace, then "flows" streamed. */
+	/* The summary without its closing brace, then "flows" one at a
+	 * time, each built, printed and freed: the whole report as one
+	 * json-c tree would hold every flow's objects at once. */
 	while (len > 0 && (text[len - 1] == '}' || text[len - 1] == '\n' ||
 			   text[len - 1] == ' '))
 		len--;
@@ -524,16 +437,21 @@ report_write(struct analysis *a, FILE *out, bool pretty, bool two_threads)
 	json_object_put(sum);
 	for (i = 0; i < a->flow_order->len; i++) {
 		const struct flow *f = g_ptr_array_index(a->flow_order, i);
+		json_object *j;
 
-		if (f && !f->streamed)
-			g_ptr_array_add(flows, (gpointer)f);
+		if (!f || f->streamed)
+			continue;
+		j = j_flow(a, f);
+		text = json_object_to_json_string_ext(j, flags);
+		fputs(written++ ? "," : "", out);
+		if (pretty) {
+			fputs("\n    ", out);
+			put_indented(out, text, 4);
+		} else {
+			fputs(text, out);
+		}
+		json_object_put(j);
 	}
-	/* Rendering reads finished epochs back from their file: written
-	 * out now, so that neither thread has to. */
-	epoch_spill_sync(&a->epoch_spill);
-	o.flow = (const struct flow *const *)flows->pdata;
-	render_in_order(flows->len, flow_text, flow_put, &o, two_threads);
-	g_ptr_array_free(flows, TRUE);
-	fputs(pretty ? (o.written ? "\n  ]\n}\n" : "]\n}\n") : "]}\n", out);
+	fputs(pretty ? (written ? "\n  ]\n}\n" : "]\n}\n") : "]}\n", out);
 	return ferror(out) ? -1 : 0;
 }

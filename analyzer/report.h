@@ -15,10 +15,9 @@
 #define REPORT_SCHEMA "pdmv2-analyze/1"
 
 /* The whole report to out, a flow at a time: memory for the report is
- * a few dozen flows' worth of text, however many flows and epochs the
- * capture has.  two_threads: a helper thread renders every other chunk
- * of flows (the same bytes).  0 or -1. */
-int report_write(struct analysis *a, FILE *out, bool pretty, bool two_threads);
+ * one flow's worth, however many flows and epochs the capture has.
+ * 0 or -1. */
+int report_write(struct analysis *a, FILE *out, bool pretty);
 
 /* --jsonl: write one finished flow as a line. */
 void report_stream_flow(struct analysis *a, const struct flow *f);

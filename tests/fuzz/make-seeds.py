@@ -3,7 +3,7 @@
 vectors (doc/spec/vectors) and the bundled sample key logs.
 
 Run from anywhere; rewrites tests/fuzz/corpus/{walk,keylog,open,
-analyzer,savefile}/seed-*.
+analyzer}/seed-*.
 Seeds are inputs, not expectations: the harnesses assert only that
 nothing crashes, hangs or leaks.
 """
@@ -95,7 +95,6 @@ def main():
     for path in sorted(glob.glob(os.path.join(TOP, "samples", "data", "*.keylog")))[:3]:
         write("keylog", os.path.basename(path), open(path, "rb").read())
     analyzer_seeds()
-    savefile_seeds()
 
 
 def pcap_frames(path):
@@ -120,30 +119,6 @@ def analyzer_seeds():
             blob = bytes([select[lt]]) + b"".join(
                 struct.pack("!H", len(f)) + f for f in frames[:24])
             write("analyzer", os.path.basename(path), blob)
-
-
-def savefile_seeds():
-    """Whole small pcap files for the block reader against libpcap: the
-    first records of a bundled sample, in microseconds and nanoseconds,
-    in the other byte order, cut mid-record, and with a snapshot length
-    some records exceed."""
-    path = sorted(glob.glob(os.path.join(TOP, "samples", "data", "*.pcap")))[0]
-    d = open(path, "rb").read()
-    hdr, off, recs = d[:24], 24, []
-    while off + 16 <= len(d) and len(recs) < 12:
-        caplen = struct.unpack("<I", d[off + 8:off + 12])[0]
-        recs.append(d[off:off + 16 + caplen])
-        off += 16 + caplen
-    body = b"".join(recs)
-    write("savefile", "usec", struct.pack("<I", 0xA1B2C3D4) + hdr[4:] + body)
-    write("savefile", "nsec", struct.pack("<I", 0xA1B23C4D) + hdr[4:] + body)
-    write("savefile", "cut", hdr + body[:-7])
-    small = hdr[:16] + struct.pack("<I", 96) + hdr[20:]
-    write("savefile", "snaplen96", small + body)
-    swapped = struct.pack(">IHHiIII", *struct.unpack("<IHHiIII", hdr))
-    for r in recs:
-        swapped += struct.pack(">IIII", *struct.unpack("<IIII", r[:16])) + r[16:]
-    write("savefile", "swapped", swapped)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ one() {
 	fi
 }
 
-set -- walk keylog open analyzer savefile
+set -- walk keylog open analyzer
 while [ $# -gt 0 ]; do
 	a=$1
 	shift

@@ -176,9 +176,8 @@ r = json.load(open("thr1.json"))
 assert r["capture"]["packets"] > 3 * 4096, r["capture"]["packets"]
 assert r["pdm"]["decrypted"] > 0
 PY
-# With two threads a helper renders every other chunk of 16 flows of the
-# report, at most 4 chunks ahead: 2500 flows wrap that ring many times;
-# plain and indented, the same bytes.
+# A report of 2500 flows, written a flow at a time: whole, in order,
+# plain and indented the same, and the same with one thread or two.
 "$build/samples/pdmv2-sample" -o many.pcap -k many.keylog --udp 2500 -n 1 \
 	--clients 50 --servers 5 --seed 22 >/dev/null
 for t in 1 2; do
