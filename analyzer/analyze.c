@@ -106,22 +106,14 @@ static struct flow *
 flow_find(struct analysis *a, const struct flow_key *k, bool src_is_a,
 	  int64_t ts, bool create, int *dir)
 {
-	struct flow **hint = &a->flow_hint[k->hash & (FLOW_HINTS - 1)];
-	struct flow *f = *hint;
+	struct flow *f = g_hash_table_lookup(a->flows, k);
 
-	/* the hint first: a batch loaded it, and its flow's first line,
-	 * ahead; GLib's lookup would wait for its own arrays */
-	if (f && (f->key.hash != k->hash || !flow_key_equal(&f->key, k)))
-		f = NULL;
-	if (!f && (f = g_hash_table_lookup(a->flows, k)))
-		*hint = f;
 	if (!f) {
 		if (!create)
 			return NULL;
 		f = flow_new(k, src_is_a, ++a->next_flow_id, ts);
 		/* key == value: GLib then keeps one array, not two */
 		g_hash_table_add(a->flows, f);
-		*hint = f;
 		f->order = a->flow_order->len;
 		g_ptr_array_add(a->flow_order, f);
 	}
@@ -335,8 +327,6 @@ stream_if_finished(struct analysis *a, struct flow *f)
 	/* Written out: free it, so memory follows the open flows only.  The
 	 * 5-tuple may be reused by a new connection: a new flow then. */
 	g_hash_table_remove(a->flows, &f->key);
-	if (a->flow_hint[f->key.hash & (FLOW_HINTS - 1)] == f)
-		a->flow_hint[f->key.hash & (FLOW_HINTS - 1)] = NULL;
 	g_ptr_array_index(a->flow_order, f->order) = NULL;
 	f->streamed = true;
 	/* Freed by analysis_release: frames begun after this one may still
