@@ -106,22 +106,14 @@ static struct flow *
 flow_find(struct analysis *a, const struct flow_key *k, bool src_is_a,
 	  int64_t ts, bool create, int *dir)
 {
-	struct flow **hint = &a->flow_hint[k->hash & (FLOW_HINTS - 1)];
-	struct flow *f = *hint;
+	struct flow *f = g_hash_table_lookup(a->flows, k);
 
-	/* the hint first: a batch loaded it, and its flow's first line,
-	 * ahead; GLib's lookup would wait for its own arrays */
-	if (f && (f->key.hash != k->hash || !flow_key_equal(&f->key, k)))
-		f = NULL;
-	if (!f && (f = g_hash_table_lookup(a->flows, k)))
-		*hint = f;
 	if (!f) {
 		if (!create)
 			return NULL;
 		f = flow_new(k, src_is_a, ++a->next_flow_id, ts);
 		/* key == value: GLib then keeps one array, not two */
 		g_hash_table_add(a->flows, f);
-		*hint = f;
 		f->order = a->flow_order->len;
 		g_ptr_array_add(a->flow_order, f);
 	}
@@ -335,8 +327,6 @@ stream_if_finished(struct analysis *a, struct flow *f)
 	/* Written out: free it, so memory follows the open flows only.  The
 	 * 5-tuple may be reused by a new connection: a new flow then. */
 	g_hash_table_remove(a->flows, &f->key);
-	if (a->flow_hint[f->key.hash & (FLOW_HINTS - 1)] == f)
-		a->flow_hint[f->key.hash & (FLOW_HINTS - 1)] = NULL;
 	g_ptr_array_index(a->flow_order, f->order) = NULL;
 	f->streamed = true;
 	/* Freed by analysis_release: frames begun after this one may still
@@ -388,69 +378,24 @@ analysis_frame_find(struct analysis *a, struct frame_work *fw)
 	 * flow still counts in its packet totals. */
 	fw->f = flow_find(a, &fw->key, fw->src_is_a, fw->ts, fw->n_opts > 0,
 			  &fw->dir);
-	if (fw->f) {
-		/* what _end will touch first: start the loads now, so a batch
-		 * of frames waits for its cache misses together */
-		__builtin_prefetch(&fw->f->dir[fw->dir], 1);
-		__builtin_prefetch(&fw->f->dir[fw->dir].psn.highest, 1);
-	}
 }
 
 void
 analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 {
 	const struct flow_dir *fd;
-	bool opens;
 	unsigned what;
 
 	(void)a;
-	if (!fw->f || fw->n_opts == 0 || fw->opt_rc != PDMV2_OK)
+	if (!fw->f || fw->n_opts == 0 || fw->opt_rc != PDMV2_OK ||
+	    fw->opt.variant != PDMV2_VARIANT_ENCRYPTED)
 		return;
 	fd = &fw->f->dir[fw->dir];
-	/* An encrypted option without a key gives no samples (pdm_option):
-	 * nothing past the PSN window to load for it. */
-	opens = fw->opt.variant == PDMV2_VARIANT_ENCRYPTED;
-	if (opens && (!fd->dec || fd->keyless)) {
-		if (level == 2 && fd->psn.any)
-			pdmv2_psn_prefetch(&fd->psn);
+	if (!fd->dec || fd->keyless)
 		return;
-	}
 	/* an answer opened ahead needs no cipher of this thread's */
 	what = PDMV2_PREFETCH_RECORD | (fw->pre.src ? 0 : PDMV2_PREFETCH_CIPHER);
-	if (level == 1) {
-		if (opens)
-			pdmv2_decryptor_prefetch(fd->dec, &fw->opt, what, 0);
-		/* the distributions this side's packets feed */
-		if (fw->dir == DIR_C2S) {
-			__builtin_prefetch(&fw->f->dist[MET_RTT], 1);
-			__builtin_prefetch(&fw->f->dist[MET_CLIENT_DELAY], 1);
-			__builtin_prefetch(&fw->f->dist[MET_NETWORK_RTT], 1);
-		} else {
-			__builtin_prefetch(&fw->f->dist[MET_SERVER_DELAY], 1);
-			__builtin_prefetch(&fw->f->dist[MET_SERVER_RTT], 1);
-		}
-		/* where the sample ring is, for level 2 */
-		__builtin_prefetch(&fw->f->samples);
-		return;
-	}
-	if (level == 2) {
-		/* the slot a server packet writes and a client packet reads */
-		pdmv2_samples_prefetch(&fw->f->samples, fw->f->ring_hint);
-		/* the block tables of those distributions (level 1 brought
-		 * their heads): the sample's bucket is found through them */
-		if (fw->dir == DIR_C2S) {
-			pdmv2_dist_prefetch(&fw->f->dist[MET_RTT]);
-			pdmv2_dist_prefetch(&fw->f->dist[MET_CLIENT_DELAY]);
-			pdmv2_dist_prefetch(&fw->f->dist[MET_NETWORK_RTT]);
-		} else {
-			pdmv2_dist_prefetch(&fw->f->dist[MET_SERVER_DELAY]);
-			pdmv2_dist_prefetch(&fw->f->dist[MET_SERVER_RTT]);
-		}
-		if (fd->psn.any)	/* the header landed: the window word */
-			pdmv2_psn_prefetch(&fd->psn);
-	}
-	if (opens)
-		pdmv2_decryptor_prefetch(fd->dec, &fw->opt, what, level - 1);
+	pdmv2_decryptor_prefetch(fd->dec, &fw->opt, what, level - 1);
 }
 
 void
@@ -512,11 +457,6 @@ analysis_frames_finish(struct analysis *a, struct input_info *in,
 	unsigned i;
 	int level;
 
-	/* the key compares of the lookups below, started together */
-	for (i = 0; i < n; i++)
-		if (b[i].ipv6)
-			__builtin_prefetch(a->flow_hint[b[i].key.hash &
-							(FLOW_HINTS - 1)]);
 	for (i = 0; i < n; i++)
 		analysis_frame_find(a, &b[i]);
 	for (level = 1; level <= 3; level++)

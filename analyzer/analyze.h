@@ -25,13 +25,6 @@
 
 #define ANOMALY_FRAMES_MAX 20	/* frame numbers listed per anomaly kind */
 #define PENDING_MAX 64		/* >= 3 samples per frame of a batch */
-/* flow_hint[]: a power of two.  A flow whose slot another active flow
- * shares loses its hint half the time; 1000 flows share 4096 slots for
- * one in five of them, 16384 for one in twenty (GLib's lookups, the
- * reader's and the analysis', went from 1.6-1.8% of a 1M run's samples
- * to 1.1% with these grown, 0.6% with the reader's senders' hints grown
- * alike). */
-#define FLOW_HINTS 16384
 
 enum anomaly {
 	AN_MALFORMED, AN_TRUNCATED, AN_RESERVED, AN_VERSION, AN_AUTH_FAILED,
@@ -70,13 +63,6 @@ struct analysis {
 	GHashTable *flows;		/* struct flow_key * -> struct flow * */
 	GPtrArray *flow_order;		/* struct flow *, creation order; NULL once streamed */
 	GPtrArray *graveyard;		/* streamed flows, freed by analysis_release */
-	/* The flow last found or made with each value of its key's hash
-	 * mod FLOW_HINTS, or NULL: prefetched for a whole batch, so its
-	 * lookups' key compares wait for their loads together, then checked
-	 * before the table.  Only a flow in the table is ever a hint (a
-	 * flow leaving it takes its hint along), and a colliding entry
-	 * fails the key compare: the table above then decides. */
-	struct flow *flow_hint[FLOW_HINTS];
 	struct epoch_spill epoch_spill;	/* finished Kri epochs of all flows */
 	struct pdmv2_dist_pending pending[PENDING_MAX];	/* sketch counts to do */
 	unsigned npending;

@@ -63,13 +63,10 @@ struct flow {
 	uint8_t client[16], server[16];
 	uint16_t cport, sport;
 	uint8_t proto;
-	/* a distribution per line: each is 64 bytes (on LP64), and one a packet
-	 * feeds then costs one miss, not two */
-	_Alignas(64) struct pdmv2_dist dist[MET_COUNT];
+	struct pdmv2_dist dist[MET_COUNT];
 	int64_t first_ts;
 	struct flow_dir dir[2];
 };
-_Static_assert(sizeof(struct pdmv2_dist) <= 64, "a distribution per line");
 
 /* Returns whether the packet's source became k->a. */
 bool flow_key_make(struct flow_key *k, const struct pdmv2_walk *w);

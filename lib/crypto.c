@@ -3,31 +3,25 @@
  * the PDMv2 suite_id, SessionTemporaryKey derivation and one-option
  * seal/open on OpenSSL 3 EVP.
  *
- * A struct pdmv2_cipher keeps its contexts initialised with the key, so
- * a packet only sets its nonce: no key schedule per packet (5.2).  AES-GCM
- * opens go through gcm.c, everything else through the EVP AEADs.
+ * A struct pdmv2_cipher keeps its EVP contexts initialised with the
+ * key, so a packet only sets its nonce, AAD, ciphertext and tag: no key
+ * schedule per packet (5.2).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 
-#include "gcm.h"
 #include "hkdf.h"
 #include "pdmv2/crypto.h"
 #include "pdmv2/reader.h"
 
 struct pdmv2_cipher {
-	/* what an open reads, first: one cache line, not two */
-	struct pdmv2_gcm gcm;		/* AES-GCM opens (by_gcm) */
-	EVP_CIPHER_CTX *open;		/* the other AEADs' opens; key set once */
+	EVP_CIPHER_CTX *open;		/* key set once */
 	uint8_t base_nonce[PDMV2_NONCE_BYTES];
-	bool by_gcm;
 	enum pdmv2_aead aead;
 	const EVP_CIPHER *evp;
 	EVP_CIPHER_CTX *seal;		/* made on first seal */
@@ -41,19 +35,17 @@ pdmv2_wipe(void *p, size_t n)
 	OPENSSL_cleanse(p, n);
 }
 
-/* The AEADs of the profile: key log name, Nk, the EVP AEAD, and
- * whether it is AES-GCM, which gcm.c opens (the others: EVP). */
+/* The AEADs of the profile: key log name, Nk, the EVP AEAD. */
 static const struct aead_info {
 	enum pdmv2_aead id;
 	const char *name;
 	size_t key_len;
 	const EVP_CIPHER *(*evp)(void);
-	bool gcm;
 } aeads[] = {
-	{PDMV2_AEAD_AES128GCM, "aes128gcm", 16, EVP_aes_128_gcm, true},
-	{PDMV2_AEAD_AES256GCM, "aes256gcm", 32, EVP_aes_256_gcm, true},
+	{PDMV2_AEAD_AES128GCM, "aes128gcm", 16, EVP_aes_128_gcm},
+	{PDMV2_AEAD_AES256GCM, "aes256gcm", 32, EVP_aes_256_gcm},
 	{PDMV2_AEAD_CHACHA20POLY1305, "chacha20poly1305", 32,
-	 EVP_chacha20_poly1305, false},
+	 EVP_chacha20_poly1305},
 };
 
 static const struct aead_info *
@@ -103,16 +95,6 @@ pdmv2_aead_evp(enum pdmv2_aead aead)
 	const struct aead_info *a = aead_info(aead);
 
 	return a ? a->evp() : NULL;
-}
-
-/* Whether gcm.c opens this AEAD: AES-GCM, where the provider publishes
- * the AES-ECB functions it uses (else EVP opens it, as the others). */
-static bool
-aead_by_gcm(enum pdmv2_aead aead)
-{
-	const struct aead_info *a = aead_info(aead);
-
-	return a && a->gcm && pdmv2_gcm_available(a->key_len);
 }
 
 void
@@ -232,10 +214,7 @@ pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
 	c->key_len = pdmv2_aead_key_len(aead);
 	memcpy(c->key, key, c->key_len);
 	memcpy(c->base_nonce, base_nonce, PDMV2_NONCE_BYTES);
-	c->by_gcm = aead_by_gcm(aead);
-	if (!c->evp ||
-	    (c->by_gcm ? pdmv2_gcm_init(&c->gcm, c->key_len, c->key) != PDMV2_OK
-		       : !(c->open = ctx_with_key(c, 0)))) {
+	if (!c->evp || !(c->open = ctx_with_key(c, 0))) {
 		pdmv2_cipher_free(c);
 		return PDMV2_ERR_CRYPTO;
 	}
@@ -248,8 +227,6 @@ pdmv2_cipher_free(struct pdmv2_cipher *c)
 {
 	if (!c)
 		return;
-	if (c->by_gcm)
-		pdmv2_gcm_clear(&c->gcm);
 	EVP_CIPHER_CTX_free(c->open);	/* OpenSSL cleanses the key schedule */
 	EVP_CIPHER_CTX_free(c->seal);
 	pdmv2_wipe(c, sizeof(*c));
@@ -265,21 +242,9 @@ pdmv2_cipher_rekey(struct pdmv2_cipher *c, const uint8_t *key,
 	/* the sealing context, rarely made, is made again when needed */
 	EVP_CIPHER_CTX_free(c->seal);
 	c->seal = NULL;
-	if (c->by_gcm)
-		return pdmv2_gcm_rekey(&c->gcm, c->key);
 	if (EVP_DecryptInit_ex2(c->open, NULL, c->key, NULL, NULL) <= 0)
 		return PDMV2_ERR_CRYPTO;
 	return PDMV2_OK;
-}
-
-void
-pdmv2_cipher_prefetch(const struct pdmv2_cipher *c)
-{
-	/* c is loaded: its OpenSSL contexts (opaque beyond this) */
-	if (c->by_gcm)
-		pdmv2_gcm_prefetch(&c->gcm);
-	else
-		__builtin_prefetch(c->open);
 }
 
 enum pdmv2_aead
@@ -334,35 +299,25 @@ pdmv2_cipher_open_option(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
 			 struct pdmv2_metrics *m)
 {
 	uint8_t nonce[PDMV2_NONCE_BYTES], pt[PDMV2_METRIC_BYTES + 16];
-	uint8_t tag[PDMV2_TAG_BYTES];
-	OSSL_PARAM params[2];
 	int len;
-	enum pdmv2_err rc;
+	enum pdmv2_err rc = PDMV2_ERR_CRYPTO;
 
 	memset(m, 0, sizeof(*m));
 	if (opt->variant != PDMV2_VARIANT_ENCRYPTED)
 		return PDMV2_ERR_INVALID;
 	make_nonce(c, opt->random, nonce);
-	if (c->by_gcm) {
-		rc = pdmv2_gcm_open(&c->gcm, nonce, opt->aad, PDMV2_AAD_BYTES,
-				    opt->ciphertext, PDMV2_METRIC_BYTES, opt->tag, pt);
-	} else {
-		memcpy(tag, opt->tag, sizeof(tag));	/* params take a non-const buffer */
-		params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
-							      tag, sizeof(tag));
-		params[1] = OSSL_PARAM_construct_end();
-		rc = PDMV2_ERR_CRYPTO;
-		/* _ex2 and set_params, not _ex and ctrl: OpenSSL 3 turns
-		 * each ctrl into params anyway */
-		if (EVP_DecryptInit_ex2(c->open, NULL, NULL, nonce, params) > 0 &&
-		    EVP_DecryptUpdate(c->open, NULL, &len, opt->aad,
-				      PDMV2_AAD_BYTES) > 0 &&
-		    EVP_DecryptUpdate(c->open, pt, &len, opt->ciphertext,
-				      PDMV2_METRIC_BYTES) > 0 &&
-		    len == PDMV2_METRIC_BYTES)
-			rc = EVP_DecryptFinal_ex(c->open, pt + len, &len) > 0
-				? PDMV2_OK : PDMV2_ERR_AUTH;
-	}
+	/* the key stays set: only the nonce is new (EVP_DecryptInit_ex with
+	 * no cipher and no key keeps both); the tag is set by its ctrl,
+	 * which the tag's const buffer needs no copy for */
+	if (EVP_DecryptInit_ex(c->open, NULL, NULL, NULL, nonce) > 0 &&
+	    EVP_DecryptUpdate(c->open, NULL, &len, opt->aad, PDMV2_AAD_BYTES) > 0 &&
+	    EVP_DecryptUpdate(c->open, pt, &len, opt->ciphertext,
+			      PDMV2_METRIC_BYTES) > 0 &&
+	    len == PDMV2_METRIC_BYTES &&
+	    EVP_CIPHER_CTX_ctrl(c->open, EVP_CTRL_AEAD_SET_TAG, PDMV2_TAG_BYTES,
+				(void *)opt->tag) > 0)
+		rc = EVP_DecryptFinal_ex(c->open, pt + len, &len) > 0
+			? PDMV2_OK : PDMV2_ERR_AUTH;
 	if (rc == PDMV2_OK)
 		pdmv2_metrics_unpack(pt, m);	/* then no more secret than *m */
 	else	/* 5.3: a failed tag means the values must not be used */

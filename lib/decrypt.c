@@ -358,10 +358,7 @@ pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
 	if (!(what & PDMV2_PREFETCH_CIPHER) || !s->cipher ||
 	    (int32_t)s->cand != d->winner)
 		return;
-	if (level == 1)
-		__builtin_prefetch(s->cipher);
-	else
-		pdmv2_cipher_prefetch(s->cipher);
+	__builtin_prefetch(s->cipher);
 }
 
 bool

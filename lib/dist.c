@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "pdmv2/dist.h"
-#include "pdmv2/prefetch.h"
 
 #define SUB (1 << PDMV2_DIST_SUB_BITS)
 /* Buckets per block of counts: a quarter of a power of two, 256 bytes.
@@ -20,8 +19,6 @@
  * single block; a whole power of two (1 KiB) was mostly zeros. */
 #define BLOCK 32
 _Static_assert(SUB % BLOCK == 0, "a block is a part of a power of two");
-/* Bytes of a block table prefetched ahead of a sample (32 entries). */
-#define TABLE_PREFETCH 256
 
 static int32_t
 bucket_of(double x)
@@ -180,17 +177,6 @@ pdmv2_dist_warm(struct pdmv2_dist_pending *p)
 		p->c = &(*e)[p->idx - b * BLOCK];
 		__builtin_prefetch(p->c, 1);
 	}
-}
-
-void
-pdmv2_dist_prefetch(const struct pdmv2_dist *d)
-{
-	/* the sample's block is not known yet: the whole table, which
-	 * spans a line or two (a flow's delays cover a power of two or
-	 * two, four blocks each), at most its first TABLE_PREFETCH */
-	size_t n = d->nblk * sizeof(*d->blk);
-
-	pdmv2_prefetch_range(d->blk, n < TABLE_PREFETCH ? n : TABLE_PREFETCH);
 }
 
 int

@@ -162,13 +162,6 @@ pdmv2_psn_add(struct pdmv2_psn *p, uint16_t psntp, uint64_t *ext_out)
 	return PDMV2_PSN_REORDERED;
 }
 
-void
-pdmv2_psn_prefetch(const struct pdmv2_psn *p)
-{
-	if (p->seen)
-		__builtin_prefetch(&p->seen[(p->highest + 1) % PDMV2_PSN_WINDOW / 64], 1);
-}
-
 uint64_t
 pdmv2_psn_lost(const struct pdmv2_psn *p)
 {

@@ -27,13 +27,6 @@ pdmv2_samples_free(struct pdmv2_sample_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
-void
-pdmv2_samples_prefetch(const struct pdmv2_sample_state *st, uint16_t psn)
-{
-	if (st->ring)
-		__builtin_prefetch(&st->ring[psn & (st->size - 1u)], 1);
-}
-
 /* Twice the slots, each kept PSNTP in its place mod the new size: the
  * kept ones differ mod the old size, so they differ mod the new one. */
 static bool

@@ -84,9 +84,6 @@ void pdmv2_cipher_free(struct pdmv2_cipher *c);	/* wipes key material */
 enum pdmv2_err pdmv2_cipher_rekey(struct pdmv2_cipher *c, const uint8_t *key,
 				  const uint8_t base_nonce[PDMV2_NONCE_BYTES]);
 enum pdmv2_aead pdmv2_cipher_aead(const struct pdmv2_cipher *c);
-/* A hint for callers working through batches: with c loaded, starts
- * loading the context an open will use. */
-void pdmv2_cipher_prefetch(const struct pdmv2_cipher *c);
 
 /*
  * 5.3: seal the metrics of opt into an encrypted option.  opt supplies

@@ -54,11 +54,6 @@ void pdmv2_dist_note(struct pdmv2_dist *d, double us,
 		     struct pdmv2_dist_pending *p);
 void pdmv2_dist_warm(struct pdmv2_dist_pending *p);
 int pdmv2_dist_count(const struct pdmv2_dist_pending *p);
-/* Start loading the table of d's blocks, which _note reads to find the
- * bucket: a caller that knows which distributions a sample will go to
- * can call this a while before it knows the sample.  d itself should be
- * in cache (or on its way) by then: this reads d->blk. */
-void pdmv2_dist_prefetch(const struct pdmv2_dist *d);
 double pdmv2_dist_stddev(const struct pdmv2_dist *d);	/* population */
 /* p in [0,1]; NAN when empty. */
 double pdmv2_dist_quantile(const struct pdmv2_dist *d, double p);

@@ -53,9 +53,6 @@ void pdmv2_psn_free(struct pdmv2_psn *p);	/* the window; keeps counts */
 enum pdmv2_psn_class pdmv2_psn_add(struct pdmv2_psn *p, uint16_t psntp,
 				   uint64_t *ext);
 
-/* A hint, with p's header loaded: starts loading the window word the
- * next in-order PSN will use. */
-void pdmv2_psn_prefetch(const struct pdmv2_psn *p);
 
 /* (highest - lowest + 1) - distinct; 0 before the first PSN. */
 uint64_t pdmv2_psn_lost(const struct pdmv2_psn *p);

@@ -56,9 +56,6 @@ struct pdmv2_sample_state {
 
 void pdmv2_samples_init(struct pdmv2_sample_state *st);
 void pdmv2_samples_free(struct pdmv2_sample_state *st);
-/* A hint: starts loading the slot a packet with this PSNTP or PSNLR
- * reads or writes. */
-void pdmv2_samples_prefetch(const struct pdmv2_sample_state *st, uint16_t psn);
 
 /* Samples of one packet sent by role, in capture order.  Out of memory,
  * a server packet's values are not kept (its own samples still are). */
