@@ -185,6 +185,43 @@ pdmv2_derive_session(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
 }
 
 enum pdmv2_err
+pdmv2_derive_epoch(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
+		   const uint8_t five_tuple[PDMV2_FIVE_TUPLE_BYTES],
+		   uint32_t epoch, uint8_t key[PDMV2_KEY_MAX],
+		   uint8_t base_nonce[PDMV2_NONCE_BYTES])
+{
+	uint8_t info[PDMV2_FIVE_TUPLE_BYTES + 4];
+	size_t nk = pdmv2_aead_key_len(aead);
+	enum pdmv2_err rc;
+
+	if (!nk)
+		return PDMV2_ERR_INVALID;
+	/* 5.5: the labels differ from 5.2's, so no (key, nonce) of one
+	 * layout serves the other */
+	memcpy(info, five_tuple, PDMV2_FIVE_TUPLE_BYTES);
+	pdmv2_put_u32(info + PDMV2_FIVE_TUPLE_BYTES, epoch);
+	rc = pdmv2_labeled_expand(aead, prk, "pdmv2 epoch key", info,
+				  sizeof(info), key, nk);
+	if (rc == PDMV2_OK)
+		rc = pdmv2_labeled_expand(aead, prk, "pdmv2 epoch nonce", info,
+					  sizeof(info), base_nonce,
+					  PDMV2_NONCE_BYTES);
+	return rc;
+}
+
+void
+pdmv2_epoch_nonce(const uint8_t base_nonce[PDMV2_NONCE_BYTES], uint32_t epoch,
+		  uint32_t psntp, uint8_t nonce[PDMV2_NONCE_BYTES])
+{
+	uint64_t n = (uint64_t)epoch << 32 | psntp;
+	unsigned i;
+
+	memcpy(nonce, base_nonce, PDMV2_NONCE_BYTES);
+	for (i = 0; i < 8; i++)
+		nonce[PDMV2_NONCE_BYTES - 1 - i] ^= (uint8_t)(n >> (8 * i));
+}
+
+enum pdmv2_err
 pdmv2_secondary_secret(enum pdmv2_aead aead, const uint8_t pms[PDMV2_SECRET_BYTES],
 		       const uint8_t client[16], uint8_t out[PDMV2_SECRET_BYTES])
 {
@@ -265,8 +302,12 @@ pdmv2_cipher_rekey(struct pdmv2_cipher *c, const uint8_t *key,
 	/* the sealing context, rarely made, is made again when needed */
 	EVP_CIPHER_CTX_free(c->seal);
 	c->seal = NULL;
-	if (c->by_gcm)
+	if (c->by_gcm) {
+		/* the Epoch open's EVP context, if made, is made again */
+		EVP_CIPHER_CTX_free(c->open);
+		c->open = NULL;
 		return pdmv2_gcm_rekey(&c->gcm, c->key);
+	}
 	if (EVP_DecryptInit_ex2(c->open, NULL, c->key, NULL, NULL) <= 0)
 		return PDMV2_ERR_CRYPTO;
 	return PDMV2_OK;
@@ -367,5 +408,86 @@ pdmv2_cipher_open_option(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
 		pdmv2_metrics_unpack(pt, m);	/* then no more secret than *m */
 	else	/* 5.3: a failed tag means the values must not be used */
 		pdmv2_wipe(pt, sizeof(pt));
+	return rc;
+}
+
+/*
+ * 5.5: the Epoch layout's seal and open: 8 bytes of AAD, 16 sealed bytes,
+ * the nonce from Epoch and PSNTP.  Both go through EVP; the open makes
+ * its decrypting context on first use where the Kri open has none (it
+ * opens AES-GCM through gcm.c).
+ */
+enum pdmv2_err
+pdmv2_cipher_seal_epoch(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
+			uint8_t out[2 + PDMV2_LEN_EPOCH_PROTECTED])
+{
+	uint8_t nonce[PDMV2_NONCE_BYTES], pt[PDMV2_SEALED_MAX];
+	struct pdmv2_option o = *opt;
+	int len;
+	enum pdmv2_err rc = PDMV2_ERR_CRYPTO;
+
+	if (opt->epoch > PDMV2_EPOCH_MAX)
+		return PDMV2_ERR_INVALID;
+	o.variant = PDMV2_VARIANT_ENCRYPTED;
+	o.layout = PDMV2_LAYOUT_EPOCH;
+	if (!c->seal && !(c->seal = ctx_with_key(c, 1)))
+		return PDMV2_ERR_CRYPTO;
+	if (pdmv2_option_sealed_bytes(&o, pt) != PDMV2_EPOCH_METRIC_BYTES)
+		return PDMV2_ERR_INVALID;
+	memset(o.ciphertext, 0, sizeof(o.ciphertext));
+	memset(o.tag, 0, sizeof(o.tag));
+	(void)pdmv2_option_build(&o, out);	/* the clear bytes 0..7 */
+	pdmv2_epoch_nonce(c->base_nonce, opt->epoch, opt->m.psntp, nonce);
+
+	if (EVP_EncryptInit_ex(c->seal, NULL, NULL, NULL, nonce) > 0 &&
+	    EVP_EncryptUpdate(c->seal, NULL, &len, out,
+			      PDMV2_EPOCH_AAD_BYTES) > 0 &&
+	    EVP_EncryptUpdate(c->seal, out + PDMV2_EPOCH_AAD_BYTES, &len, pt,
+			      PDMV2_EPOCH_METRIC_BYTES) > 0 &&
+	    len == PDMV2_EPOCH_METRIC_BYTES &&
+	    EVP_EncryptFinal_ex(c->seal, out + PDMV2_EPOCH_AAD_BYTES + len,
+				&len) > 0 &&
+	    EVP_CIPHER_CTX_ctrl(c->seal, EVP_CTRL_AEAD_GET_TAG, PDMV2_TAG_BYTES,
+				out + PDMV2_EPOCH_AAD_BYTES +
+				PDMV2_EPOCH_METRIC_BYTES) > 0)
+		rc = PDMV2_OK;
+	pdmv2_wipe(pt, sizeof(pt));
+	pdmv2_wipe(&o.m, sizeof(o.m));
+	return rc;
+}
+
+enum pdmv2_err
+pdmv2_cipher_open_epoch(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
+			struct pdmv2_metrics *m)
+{
+	uint8_t nonce[PDMV2_NONCE_BYTES], pt[PDMV2_SEALED_MAX + 16];
+	uint8_t tag[PDMV2_TAG_BYTES];
+	OSSL_PARAM params[2];
+	int len;
+	enum pdmv2_err rc = PDMV2_ERR_CRYPTO;
+
+	memset(m, 0, sizeof(*m));
+	if (opt->variant != PDMV2_VARIANT_ENCRYPTED ||
+	    opt->layout != PDMV2_LAYOUT_EPOCH || !opt->desc ||
+	    (opt->warnings & PDMV2_OPT_UNINTERPRETED))
+		return PDMV2_ERR_INVALID;
+	if (!c->open && !(c->open = ctx_with_key(c, 0)))
+		return PDMV2_ERR_CRYPTO;
+	pdmv2_epoch_nonce(c->base_nonce, opt->epoch, opt->m.psntp, nonce);
+	memcpy(tag, opt->tag, sizeof(tag));	/* params take a non-const buffer */
+	params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
+						      tag, sizeof(tag));
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_DecryptInit_ex2(c->open, NULL, NULL, nonce, params) > 0 &&
+	    EVP_DecryptUpdate(c->open, NULL, &len, opt->aad,
+			      PDMV2_EPOCH_AAD_BYTES) > 0 &&
+	    EVP_DecryptUpdate(c->open, pt, &len, opt->ciphertext,
+			      PDMV2_EPOCH_METRIC_BYTES) > 0 &&
+	    len == PDMV2_EPOCH_METRIC_BYTES)
+		rc = EVP_DecryptFinal_ex(c->open, pt + len, &len) > 0
+			? PDMV2_OK : PDMV2_ERR_AUTH;
+	if (rc == PDMV2_OK)
+		pdmv2_option_unseal(opt, pt, m);
+	pdmv2_wipe(pt, sizeof(pt));
 	return rc;
 }
