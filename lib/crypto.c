@@ -167,6 +167,43 @@ pdmv2_derive_session(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
 }
 
 enum pdmv2_err
+pdmv2_derive_epoch(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
+		   const uint8_t five_tuple[PDMV2_FIVE_TUPLE_BYTES],
+		   uint32_t epoch, uint8_t key[PDMV2_KEY_MAX],
+		   uint8_t base_nonce[PDMV2_NONCE_BYTES])
+{
+	uint8_t info[PDMV2_FIVE_TUPLE_BYTES + 4];
+	size_t nk = pdmv2_aead_key_len(aead);
+	enum pdmv2_err rc;
+
+	if (!nk)
+		return PDMV2_ERR_INVALID;
+	/* 5.5: the labels differ from 5.2's, so no (key, nonce) of one
+	 * layout serves the other */
+	memcpy(info, five_tuple, PDMV2_FIVE_TUPLE_BYTES);
+	pdmv2_put_u32(info + PDMV2_FIVE_TUPLE_BYTES, epoch);
+	rc = pdmv2_labeled_expand(aead, prk, "pdmv2 epoch key", info,
+				  sizeof(info), key, nk);
+	if (rc == PDMV2_OK)
+		rc = pdmv2_labeled_expand(aead, prk, "pdmv2 epoch nonce", info,
+					  sizeof(info), base_nonce,
+					  PDMV2_NONCE_BYTES);
+	return rc;
+}
+
+void
+pdmv2_epoch_nonce(const uint8_t base_nonce[PDMV2_NONCE_BYTES], uint32_t epoch,
+		  uint32_t psntp, uint8_t nonce[PDMV2_NONCE_BYTES])
+{
+	uint64_t n = (uint64_t)epoch << 32 | psntp;
+	unsigned i;
+
+	memcpy(nonce, base_nonce, PDMV2_NONCE_BYTES);
+	for (i = 0; i < 8; i++)
+		nonce[PDMV2_NONCE_BYTES - 1 - i] ^= (uint8_t)(n >> (8 * i));
+}
+
+enum pdmv2_err
 pdmv2_secondary_secret(enum pdmv2_aead aead, const uint8_t pms[PDMV2_SECRET_BYTES],
 		       const uint8_t client[16], uint8_t out[PDMV2_SECRET_BYTES])
 {
@@ -263,12 +300,51 @@ make_nonce(const struct pdmv2_cipher *c, uint16_t prseq,
 	nonce[PDMV2_NONCE_BYTES - 1] ^= (uint8_t)prseq;
 }
 
+/*
+ * One AES-GCM seal or open with the key already set: only the nonce is
+ * new (EVP_*Init_ex with no cipher and no key keeps both).  The tag goes
+ * in and out through its ctrl, which needs no copy of a const buffer.
+ */
+static enum pdmv2_err
+aead_seal(EVP_CIPHER_CTX *ctx, const uint8_t *nonce, const uint8_t *aad,
+	  int aad_len, const uint8_t *pt, int pt_len, uint8_t *ct_tag)
+{
+	int len;
+
+	if (EVP_EncryptInit_ex(ctx, NULL, NULL, NULL, nonce) > 0 &&
+	    EVP_EncryptUpdate(ctx, NULL, &len, aad, aad_len) > 0 &&
+	    EVP_EncryptUpdate(ctx, ct_tag, &len, pt, pt_len) > 0 &&
+	    len == pt_len &&
+	    EVP_EncryptFinal_ex(ctx, ct_tag + len, &len) > 0 &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, PDMV2_TAG_BYTES,
+				ct_tag + pt_len) > 0)
+		return PDMV2_OK;
+	return PDMV2_ERR_CRYPTO;
+}
+
+static enum pdmv2_err
+aead_open(EVP_CIPHER_CTX *ctx, const uint8_t *nonce, const uint8_t *aad,
+	  int aad_len, const uint8_t *ct, int ct_len, const uint8_t *tag,
+	  uint8_t *pt)
+{
+	int len;
+
+	if (EVP_DecryptInit_ex(ctx, NULL, NULL, NULL, nonce) > 0 &&
+	    EVP_DecryptUpdate(ctx, NULL, &len, aad, aad_len) > 0 &&
+	    EVP_DecryptUpdate(ctx, pt, &len, ct, ct_len) > 0 &&
+	    len == ct_len &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, PDMV2_TAG_BYTES,
+				(void *)tag) > 0)
+		return EVP_DecryptFinal_ex(ctx, pt + len, &len) > 0
+			? PDMV2_OK : PDMV2_ERR_AUTH;
+	return PDMV2_ERR_CRYPTO;
+}
+
 enum pdmv2_err
 pdmv2_cipher_seal_option(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
 			 uint8_t out[2 + PDMV2_LEN_ENCRYPTED])
 {
 	uint8_t nonce[PDMV2_NONCE_BYTES], pt[PDMV2_METRIC_BYTES];
-	int len;
 	enum pdmv2_err rc = PDMV2_ERR_CRYPTO;
 
 	if (opt->random == 0 || opt->random > PDMV2_PRSEQ_MAX)
@@ -281,15 +357,8 @@ pdmv2_cipher_seal_option(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
 	pdmv2_put_u16(out + 4, pdmv2_prseq_f_word(opt->random, opt->flag));
 	pdmv2_metrics_pack(&opt->m, pt);
 	make_nonce(c, opt->random, nonce);
-
-	if (EVP_EncryptInit_ex(c->seal, NULL, NULL, NULL, nonce) > 0 &&
-	    EVP_EncryptUpdate(c->seal, NULL, &len, out, PDMV2_AAD_BYTES) > 0 &&
-	    EVP_EncryptUpdate(c->seal, out + 6, &len, pt, sizeof(pt)) > 0 &&
-	    len == PDMV2_METRIC_BYTES &&
-	    EVP_EncryptFinal_ex(c->seal, out + 6 + len, &len) > 0 &&
-	    EVP_CIPHER_CTX_ctrl(c->seal, EVP_CTRL_AEAD_GET_TAG, PDMV2_TAG_BYTES,
-				out + 6 + PDMV2_METRIC_BYTES) > 0)
-		rc = PDMV2_OK;
+	rc = aead_seal(c->seal, nonce, out, PDMV2_AAD_BYTES, pt, sizeof(pt),
+		       out + 6);
 	pdmv2_wipe(pt, sizeof(pt));
 	return rc;
 }
@@ -299,28 +368,69 @@ pdmv2_cipher_open_option(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
 			 struct pdmv2_metrics *m)
 {
 	uint8_t nonce[PDMV2_NONCE_BYTES], pt[PDMV2_METRIC_BYTES + 16];
-	int len;
 	enum pdmv2_err rc = PDMV2_ERR_CRYPTO;
 
 	memset(m, 0, sizeof(*m));
 	if (opt->variant != PDMV2_VARIANT_ENCRYPTED)
 		return PDMV2_ERR_INVALID;
 	make_nonce(c, opt->random, nonce);
-	/* the key stays set: only the nonce is new (EVP_DecryptInit_ex with
-	 * no cipher and no key keeps both); the tag is set by its ctrl,
-	 * which the tag's const buffer needs no copy for */
-	if (EVP_DecryptInit_ex(c->open, NULL, NULL, NULL, nonce) > 0 &&
-	    EVP_DecryptUpdate(c->open, NULL, &len, opt->aad, PDMV2_AAD_BYTES) > 0 &&
-	    EVP_DecryptUpdate(c->open, pt, &len, opt->ciphertext,
-			      PDMV2_METRIC_BYTES) > 0 &&
-	    len == PDMV2_METRIC_BYTES &&
-	    EVP_CIPHER_CTX_ctrl(c->open, EVP_CTRL_AEAD_SET_TAG, PDMV2_TAG_BYTES,
-				(void *)opt->tag) > 0)
-		rc = EVP_DecryptFinal_ex(c->open, pt + len, &len) > 0
-			? PDMV2_OK : PDMV2_ERR_AUTH;
+	rc = aead_open(c->open, nonce, opt->aad, PDMV2_AAD_BYTES, opt->ciphertext,
+		       PDMV2_METRIC_BYTES, opt->tag, pt);
 	if (rc == PDMV2_OK)
 		pdmv2_metrics_unpack(pt, m);	/* then no more secret than *m */
 	else	/* 5.3: a failed tag means the values must not be used */
 		pdmv2_wipe(pt, sizeof(pt));
+	return rc;
+}
+
+/*
+ * 5.5: the Epoch layout's seal and open: 8 bytes of AAD, 16 sealed bytes,
+ * the nonce from Epoch and PSNTP.
+ */
+enum pdmv2_err
+pdmv2_cipher_seal_epoch(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
+			uint8_t out[2 + PDMV2_LEN_EPOCH_PROTECTED])
+{
+	uint8_t nonce[PDMV2_NONCE_BYTES], pt[PDMV2_SEALED_MAX];
+	struct pdmv2_option o = *opt;
+	enum pdmv2_err rc = PDMV2_ERR_CRYPTO;
+
+	if (opt->epoch > PDMV2_EPOCH_MAX)
+		return PDMV2_ERR_INVALID;
+	o.variant = PDMV2_VARIANT_ENCRYPTED;
+	o.layout = PDMV2_LAYOUT_EPOCH;
+	if (!c->seal && !(c->seal = ctx_with_key(c, 1)))
+		return PDMV2_ERR_CRYPTO;
+	if (pdmv2_option_sealed_bytes(&o, pt) != PDMV2_EPOCH_METRIC_BYTES)
+		return PDMV2_ERR_INVALID;
+	memset(o.ciphertext, 0, sizeof(o.ciphertext));
+	memset(o.tag, 0, sizeof(o.tag));
+	(void)pdmv2_option_build(&o, out);	/* the clear bytes 0..7 */
+	pdmv2_epoch_nonce(c->base_nonce, opt->epoch, opt->m.psntp, nonce);
+	rc = aead_seal(c->seal, nonce, out, PDMV2_EPOCH_AAD_BYTES, pt,
+		       PDMV2_EPOCH_METRIC_BYTES, out + PDMV2_EPOCH_AAD_BYTES);
+	pdmv2_wipe(pt, sizeof(pt));
+	pdmv2_wipe(&o.m, sizeof(o.m));
+	return rc;
+}
+
+enum pdmv2_err
+pdmv2_cipher_open_epoch(struct pdmv2_cipher *c, const struct pdmv2_option *opt,
+			struct pdmv2_metrics *m)
+{
+	uint8_t nonce[PDMV2_NONCE_BYTES], pt[PDMV2_SEALED_MAX + 16];
+	enum pdmv2_err rc = PDMV2_ERR_CRYPTO;
+
+	memset(m, 0, sizeof(*m));
+	if (opt->variant != PDMV2_VARIANT_ENCRYPTED ||
+	    opt->layout != PDMV2_LAYOUT_EPOCH || !opt->desc ||
+	    (opt->warnings & PDMV2_OPT_UNINTERPRETED))
+		return PDMV2_ERR_INVALID;
+	pdmv2_epoch_nonce(c->base_nonce, opt->epoch, opt->m.psntp, nonce);
+	rc = aead_open(c->open, nonce, opt->aad, PDMV2_EPOCH_AAD_BYTES,
+		       opt->ciphertext, PDMV2_EPOCH_METRIC_BYTES, opt->tag, pt);
+	if (rc == PDMV2_OK)
+		pdmv2_option_unseal(opt, pt, m);
+	pdmv2_wipe(pt, sizeof(pt));
 	return rc;
 }

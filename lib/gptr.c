@@ -1,7 +1,8 @@
 /*
  * gptr.c - Global Pointer statistics per sender address (PROFILE.md 6;
  * the definitions are in gptr.h).  A repeated equal value is neither an
- * advance nor a reset: it is counted as an observed packet only.
+ * advance, a reorder nor a reset: it is counted as an observed packet
+ * only.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -19,11 +20,12 @@ struct pdmv2_gptr_sender {
 	uint8_t addr[16];
 	uint64_t packets;
 	uint32_t first, last;
-	uint64_t seg_start;		/* unwrapped value where the segment began */
-	uint64_t cur;			/* unwrapped current value */
+	uint64_t seg_low;		/* current segment's lowest, unwrapped */
+	uint64_t seg_high;		/* and its highest */
+	uint32_t first_low;		/* the first segment's lowest (wire) */
 	uint64_t advance_done;		/* advance of finished segments */
 	uint64_t segments;
-	uint64_t resets, wraps;
+	uint64_t resets, reordered, wraps;
 	int64_t first_ts, last_ts;
 	uint64_t flows;			/* flows announced by the caller */
 };
@@ -122,27 +124,35 @@ void
 pdmv2_gptr_sender_add(struct pdmv2_gptr_sender *s, uint32_t gp, int64_t ts_ns)
 {
 	if (s->packets == 0) {
-		s->first = s->last = gp;
-		s->seg_start = s->cur = gp;
+		s->first = s->last = s->first_low = gp;
+		s->seg_low = s->seg_high = gp;
 		s->segments = 1;
 		s->first_ts = ts_ns;
 	} else {
-		uint32_t dist = s->last - gp;	/* how far back, modulo 2^32 */
+		/* 6: the value nearest the highest so far, modulo 2^32 */
+		int64_t ext = (int64_t)s->seg_high +
+			      (int32_t)(gp - (uint32_t)s->seg_high);
 
-		if (gp == s->last) {
+		if (ext > (int64_t)s->seg_high) {
+			if ((uint32_t)ext < (uint32_t)s->seg_high)
+				s->wraps++;
+			s->seg_high = (uint64_t)ext;
+		} else if (ext == (int64_t)s->seg_high) {
 			/* a repeat: nothing advances */
-		} else if (dist > 0 && dist <= UINT32_C(0x80000000) && gp < s->last) {
-			/* a decrease by at most 2^31: the node restarted */
-			s->advance_done += s->cur - s->seg_start;
-			s->seg_start = s->cur = gp;
+		} else if (2 * ext >= (int64_t)s->seg_high) {
+			/* late on another path: never a reset */
+			s->reordered++;
+			if ((uint64_t)ext < s->seg_low) {
+				s->seg_low = (uint64_t)ext;
+				if (s->segments == 1)
+					s->first_low = (uint32_t)ext;
+			}
+		} else {
+			/* below half the highest: the node restarted */
+			s->advance_done += s->seg_high - s->seg_low;
+			s->seg_low = s->seg_high = gp;
 			s->segments++;
 			s->resets++;
-		} else {
-			uint32_t step = gp - s->last;	/* forward, modulo 2^32 */
-
-			if (gp < s->last)
-				s->wraps++;
-			s->cur += step;
 		}
 		s->last = gp;
 	}
@@ -167,10 +177,11 @@ pdmv2_gptr_get(const struct pdmv2_gptr_table *t, size_t i,
 	memcpy(out->sender, s->addr, 16);
 	out->addr_type = pdmv2_addr_type_of(s->addr);
 	out->packets = s->packets;
-	out->first = s->first;
-	out->last = s->last;
-	out->advance = s->advance_done + (s->cur - s->seg_start);
+	out->first = s->first_low;
+	out->last = (uint32_t)s->seg_high;
+	out->advance = s->advance_done + (s->seg_high - s->seg_low);
 	out->resets = s->resets;
+	out->reordered = s->reordered;
 	out->wraps = s->wraps;
 	out->flows = s->flows;
 	out->first_ts_ns = s->first_ts;

@@ -130,7 +130,7 @@ keyindex_add(struct keyindex *ki, const struct pdmv2_keylog_entry *e, guint idx)
 	struct pairkey k;
 	unsigned bit;
 
-	if (e->label == PDMV2_KL_SESSION_KEY) {
+	if (e->label == PDMV2_KL_SESSION_KEY || e->label == PDMV2_KL_EPOCH_KEY) {
 		list_add(ki->session, e->five_tuple, PDMV2_FIVE_TUPLE_BYTES, idx);
 		return;
 	}

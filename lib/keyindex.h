@@ -8,8 +8,8 @@
  * SECRET and PRIMARY_SECRET entries match address prefixes: they are
  * grouped by their pair of prefix lengths, and a lookup masks the two
  * addresses once per pair of lengths in use, which is at most one probe
- * per entry and in practice a handful.  SESSION_KEY entries match one
- * 5-tuple exactly.
+ * per entry and in practice a handful.  SESSION_KEY and EPOCH_KEY
+ * entries match one 5-tuple exactly (one list for both).
  *
  * Filled while loading; lookups only read it, from any thread.
  *
@@ -40,7 +40,8 @@ void keyindex_free(struct keyindex *ki);
 void keyindex_add(struct keyindex *ki, const struct pdmv2_keylog_entry *e,
 		  guint idx);
 
-/* Appends to out (guint) the SESSION_KEY entries for ft, in file order. */
+/* Appends to out (guint) the SESSION_KEY and EPOCH_KEY entries for ft,
+ * in file order. */
 void keyindex_session(const struct keyindex *ki,
 		      const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES], GArray *out);
 

@@ -26,14 +26,14 @@
 
 #define MAX_FIELDS 12
 
-enum keysrc_kind { SRC_SECRET, SRC_SESSION };
+enum keysrc_kind { SRC_SECRET, SRC_SESSION, SRC_EPOCH };
 
 struct pdmv2_keysrc {
 	enum keysrc_kind kind;
 	const struct pdmv2_keylog_entry *entry;
 	enum pdmv2_aead aead;
 	uint8_t prk[PDMV2_NH];			/* SRC_SECRET */
-	uint8_t key[PDMV2_KEY_MAX];		/* SRC_SESSION */
+	uint8_t key[PDMV2_KEY_MAX];		/* SRC_SESSION, SRC_EPOCH */
 	uint8_t nonce[PDMV2_NONCE_BYTES];
 };
 
@@ -42,7 +42,7 @@ struct entry {
 	uint8_t secret[PDMV2_SECRET_BYTES];	/* SECRET: shared; PRIMARY: PMS */
 	uint8_t salt[PDMV2_SALT_MAX];
 	size_t salt_len;
-	struct pdmv2_keysrc src;		/* SECRET and SESSION_KEY */
+	struct pdmv2_keysrc src;		/* SECRET, SESSION_KEY, EPOCH_KEY */
 };
 
 struct diag {
@@ -261,11 +261,13 @@ parse_secret_line(struct pdmv2_keylog *kl, struct entry *e, char **f,
 	return true;
 }
 
-/* <saddr> <sport> <daddr> <dport> <proto> <kri> <suite> <key> <nonce> */
+/* <saddr> <sport> <daddr> <dport> <proto> <kri|epoch> <suite> <key> <nonce>
+ * (SESSION_KEY: a kri of the Kri layout; EPOCH_KEY: an Epoch, 8) */
 static bool
 parse_session_line(struct pdmv2_keylog *kl, struct entry *e, char **f,
 		   unsigned nf, const char *file, unsigned line)
 {
+	bool epoch = e->pub.label == PDMV2_KL_EPOCH_KEY;
 	uint8_t s[16], d[16];
 	uint32_t sport, dport, proto;
 	long n;
@@ -273,8 +275,9 @@ parse_session_line(struct pdmv2_keylog *kl, struct entry *e, char **f,
 
 	if (nf != 10) {
 		add_diag(kl, file, line, true,
-			 "PDMV2_SESSION_KEY needs 9 fields (saddr sport daddr dport proto kri suite key nonce), got %u",
-			 nf - 1);
+			 "%s needs 9 fields (saddr sport daddr dport proto %s suite key nonce), got %u",
+			 epoch ? "PDMV2_EPOCH_KEY" : "PDMV2_SESSION_KEY",
+			 epoch ? "epoch" : "kri", nf - 1);
 		return false;
 	}
 	if (inet_pton(AF_INET6, f[1], s) != 1 || inet_pton(AF_INET6, f[3], d) != 1) {
@@ -290,7 +293,15 @@ parse_session_line(struct pdmv2_keylog *kl, struct entry *e, char **f,
 		add_diag(kl, file, line, true, "bad protocol number \"%s\"", f[5]);
 		return false;
 	}
-	if (!parse_u32(f[6], UINT32_MAX, &e->pub.kri)) {
+	if (epoch) {
+		/* 2.5: the Epoch is 12 bits on the wire */
+		if (!parse_u32(f[6], PDMV2_EPOCH_MAX, &e->pub.epoch)) {
+			add_diag(kl, file, line, true,
+				 "bad epoch \"%s\" (0 to 4095: 12 bits on the wire)",
+				 f[6]);
+			return false;
+		}
+	} else if (!parse_u32(f[6], UINT32_MAX, &e->pub.kri)) {
 		add_diag(kl, file, line, true, "bad kri \"%s\"", f[6]);
 		return false;
 	}
@@ -317,7 +328,7 @@ parse_session_line(struct pdmv2_keylog *kl, struct entry *e, char **f,
 	}
 	pdmv2_five_tuple(s, d, (uint16_t)sport, (uint16_t)dport, (uint8_t)proto,
 			 e->pub.five_tuple);
-	e->src.kind = SRC_SESSION;
+	e->src.kind = epoch ? SRC_EPOCH : SRC_SESSION;
 	e->src.aead = e->pub.aead;
 	return true;
 }
@@ -360,6 +371,9 @@ parse_line(struct pdmv2_keylog *kl, char *text, const char *file, unsigned line)
 		ok = parse_secret_line(kl, e, f, nf, file, line);
 	} else if (strcmp(f[0], "PDMV2_SESSION_KEY") == 0) {
 		e->pub.label = PDMV2_KL_SESSION_KEY;
+		ok = parse_session_line(kl, e, f, nf, file, line);
+	} else if (strcmp(f[0], "PDMV2_EPOCH_KEY") == 0) {
+		e->pub.label = PDMV2_KL_EPOCH_KEY;
 		ok = parse_session_line(kl, e, f, nf, file, line);
 	} else {
 		char label[33];
@@ -569,6 +583,17 @@ size_t
 pdmv2_keylog_lookup(struct pdmv2_keylog *kl, const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
 		    const struct pdmv2_keysrc **out, size_t max)
 {
+	return pdmv2_keylog_lookup_layout(kl, ft, PDMV2_LAYOUT_KRI, out, max);
+}
+
+size_t
+pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
+			   const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
+			   enum pdmv2_layout layout,
+			   const struct pdmv2_keysrc **out, size_t max)
+{
+	enum keysrc_kind exact = layout == PDMV2_LAYOUT_EPOCH ? SRC_EPOCH :
+				 SRC_SESSION;
 	const uint8_t *s = ft, *d = ft + 16;
 	GArray *idx = g_array_new(FALSE, FALSE, sizeof(guint));
 	GArray *secrets = g_array_new(FALSE, FALSE, sizeof(struct ranked));
@@ -576,13 +601,15 @@ pdmv2_keylog_lookup(struct pdmv2_keylog *kl, const uint8_t ft[PDMV2_FIVE_TUPLE_B
 	size_t n = 0;
 	guint i;
 
-	/* 1. exact SESSION_KEY entries, in file order */
+	/* 1. exact SESSION_KEY (Kri layout) or EPOCH_KEY (Epoch layout)
+	 * entries, in file order (8) */
 	keyindex_session(kl->index, ft, idx);
 	for (i = 0; i < idx->len; i++) {
 		struct entry *e = g_ptr_array_index(kl->entries,
 						    g_array_index(idx, guint, i));
 
-		emit(&e->src, out, max, &n);
+		if (e->src.kind == exact)
+			emit(&e->src, out, max, &n);
 	}
 	/* 2. SECRET entries for {S, D}, most specific first */
 	g_array_set_size(idx, 0);
@@ -623,6 +650,8 @@ pdmv2_keysrc_derive(const struct pdmv2_keysrc *ks,
 		    uint8_t base_nonce[PDMV2_NONCE_BYTES])
 {
 	*aead = ks->aead;
+	if (ks->kind == SRC_EPOCH)
+		return PDMV2_ERR_NO_KEY;	/* the other layout's key (8) */
 	if (ks->kind == SRC_SESSION) {
 		/* One direction, one kri, nothing else (8). */
 		if (kri != ks->entry->kri ||
@@ -633,6 +662,28 @@ pdmv2_keysrc_derive(const struct pdmv2_keysrc *ks,
 		return PDMV2_OK;
 	}
 	return pdmv2_derive_session(ks->aead, ks->prk, ft, kri, key, base_nonce);
+}
+
+enum pdmv2_err
+pdmv2_keysrc_derive_epoch(const struct pdmv2_keysrc *ks,
+			  const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
+			  uint32_t epoch, enum pdmv2_aead *aead,
+			  uint8_t key[PDMV2_KEY_MAX],
+			  uint8_t base_nonce[PDMV2_NONCE_BYTES])
+{
+	*aead = ks->aead;
+	if (ks->kind == SRC_SESSION)
+		return PDMV2_ERR_NO_KEY;	/* the other layout's key (8) */
+	if (ks->kind == SRC_EPOCH) {
+		/* One direction, one Epoch, nothing else (8). */
+		if (epoch != ks->entry->epoch ||
+		    memcmp(ft, ks->entry->five_tuple, PDMV2_FIVE_TUPLE_BYTES) != 0)
+			return PDMV2_ERR_NO_KEY;
+		memcpy(key, ks->key, pdmv2_aead_key_len(ks->aead));
+		memcpy(base_nonce, ks->nonce, PDMV2_NONCE_BYTES);
+		return PDMV2_OK;
+	}
+	return pdmv2_derive_epoch(ks->aead, ks->prk, ft, epoch, key, base_nonce);
 }
 
 const struct pdmv2_keylog_entry *

@@ -2,7 +2,8 @@
  * psn.c - per-direction PSN accounting (PROFILE.md 7).
  *
  * Extended values start at 2^32 + first PSN so a capture that began
- * mid-flow can see earlier (reordered) PSNs without underflow.  Because
+ * mid-flow can see earlier (reordered) PSNs without underflow, 16-bit
+ * or 32-bit (7).  Because
  * every PSN is unwrapped to the value closest to the highest so far, no
  * value lands more than 32768 below it: a 32768-bit window of "seen"
  * bits indexed by ext % 32768 tells duplicates exactly, in 4 KiB.  Until
@@ -18,12 +19,48 @@
 
 #include "pdmv2/psn.h"
 
+#include "psnwin.h"
+
 #define EXT_BASE (UINT64_C(1) << 32)
 
 void
 pdmv2_psn_init(struct pdmv2_psn *p)
 {
+	pdmv2_psn_init_width(p, 16);
+}
+
+void
+pdmv2_psn_init_width(struct pdmv2_psn *p, unsigned bits)
+{
 	memset(p, 0, sizeof(*p));
+	p->width = bits == 32 ? 32 : 16;
+}
+
+size_t
+pdmv2_psnwin_clear(uint64_t *seen, uint64_t from, uint64_t to)
+{
+	uint64_t n = to - from + 1, i, end;
+	size_t words = 0;
+
+	if (n >= PDMV2_PSN_WINDOW) {
+		memset(seen, 0, PDMV2_PSN_WINDOW / 8);
+		return PDMV2_PSN_WINDOW / 64;
+	}
+	i = from % PDMV2_PSN_WINDOW;
+	while (n) {
+		/* up to the end of this word, or of the window */
+		end = i - i % 64 + 64;
+		if (end - i > n)
+			end = i + n;
+		if (end - i == 64)
+			seen[i / 64] = 0;
+		else
+			seen[i / 64] &= ~(((UINT64_C(1) << (end - i)) - 1) << (i % 64));
+		words++;
+		n -= end - i;
+		i = end % PDMV2_PSN_WINDOW;
+	}
+	return words;
 }
 
 void
@@ -96,11 +133,15 @@ make_window(struct pdmv2_psn *p)
 }
 
 enum pdmv2_psn_class
-pdmv2_psn_add(struct pdmv2_psn *p, uint16_t psntp, uint64_t *ext_out)
+pdmv2_psn_add(struct pdmv2_psn *p, uint32_t psntp, uint64_t *ext_out)
 {
 	uint64_t ext, x;
-	int32_t diff;
+	int64_t diff;
 
+	if (p->width != 32) {
+		p->width = 16;		/* a zeroed struct, as _init makes */
+		psntp &= 0xFFFF;
+	}
 	if (!p->any) {
 		p->any = true;
 		p->first = p->last = psntp;
@@ -111,11 +152,18 @@ pdmv2_psn_add(struct pdmv2_psn *p, uint16_t psntp, uint64_t *ext_out)
 		return PDMV2_PSN_NEW;
 	}
 	p->last = psntp;
-	/* Closest to the highest: signed 16-bit distance; the tie at
-	 * exactly 32768 goes forward so the window holds every value. */
-	diff = (int16_t)(uint16_t)(psntp - (uint16_t)p->highest);
-	if (diff == -32768)
-		diff = 32768;
+	/* Closest to the highest: signed distance of the width; the tie at
+	 * exactly half the range goes forward (for 16 bits, so the window
+	 * holds every value). */
+	if (p->width == 32) {
+		diff = (int32_t)(psntp - (uint32_t)p->highest);
+		if (diff == INT32_MIN)
+			diff = -(int64_t)INT32_MIN;
+	} else {
+		diff = (int16_t)(uint16_t)(psntp - (uint16_t)p->highest);
+		if (diff == -32768)
+			diff = 32768;
+	}
 	ext = (uint64_t)((int64_t)p->highest + diff);
 	if (ext_out)
 		*ext_out = ext;
@@ -135,13 +183,8 @@ pdmv2_psn_add(struct pdmv2_psn *p, uint16_t psntp, uint64_t *ext_out)
 	if (ext > p->highest) {
 		if (p->seen) {
 			/* Slots between the old and new highest leave the
-			 * window's far end: clear them (all of it for a jump
-			 * >= window). */
-			if (ext - p->highest >= PDMV2_PSN_WINDOW)
-				memset(p->seen, 0, PDMV2_PSN_WINDOW / 8);
-			else
-				for (x = p->highest + 1; x <= ext; x++)
-					seen_set(p, x, false);
+			 * window's far end: clear them, a word at a time */
+			(void)pdmv2_psnwin_clear(p->seen, p->highest + 1, ext);
 			seen_set(p, ext, true);
 		}
 		p->highest = ext;
@@ -150,6 +193,15 @@ pdmv2_psn_add(struct pdmv2_psn *p, uint16_t psntp, uint64_t *ext_out)
 	}
 	if (!p->seen)		/* the first PSN back below the highest */
 		make_window(p);
+	if (ext < window_low(p->highest)) {
+		/* 32-bit only: older than the window, so its slot is a newer
+		 * value's; not known to be a duplicate (psn.h) */
+		if (ext < p->lowest)
+			p->lowest = ext;
+		p->distinct++;
+		p->reordered++;
+		return PDMV2_PSN_REORDERED;
+	}
 	if (seen_get(p, ext) && ext >= p->lowest) {
 		p->duplicates++;
 		return PDMV2_PSN_DUPLICATE;

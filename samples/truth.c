@@ -621,13 +621,19 @@ flow_json(struct tflow *f, unsigned id)
 	return j;
 }
 
-/* PROFILE.md 6 and gptr.h's definitions, from the full list of values. */
+/*
+ * PROFILE.md 6 as revised, from the full list of values in capture
+ * order: each value unwrapped modulo 2^32 to the one nearest the highest
+ * of its segment; above it an advance, below it but not below half of it
+ * a reordered observation, below half a reset that starts a segment.
+ */
 static json_object *
 sender_json(struct tsender *s)
 {
 	json_object *j = json_object_new_object();
 	struct gp_obs *o = (struct gp_obs *)(void *)s->obs->data;
-	uint64_t advance = 0, segments = 1, resets = 0, seg_adv = 0;
+	uint64_t advance = 0, segments = 1, resets = 0, reordered = 0;
+	int64_t low = o[0].gp, high = o[0].gp, first = o[0].gp;
 	const uint8_t *a = s->addr;
 	const char *type = a[0] == 0xFF ? "multicast" :
 			   (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) ? "link-local" :
@@ -636,30 +642,37 @@ sender_json(struct tsender *s)
 	guint i;
 
 	for (i = 1; i < s->obs->len; i++) {
-		uint32_t prev = o[i - 1].gp, cur = o[i].gp;
+		int64_t v = high + (int32_t)(o[i].gp - (uint32_t)high);
 
-		if (cur < prev && prev - cur <= 0x80000000u) {
-			advance += seg_adv;	/* restart: close the segment */
-			seg_adv = 0;
+		if (v > high) {
+			high = v;
+		} else if (v < high && 2 * v >= high) {
+			reordered++;
+			if (v < low)
+				low = v;
+			if (v < first && segments == 1)
+				first = v;
+		} else if (v < high) {
+			advance += (uint64_t)(high - low);	/* restart */
+			low = high = o[i].gp;
 			segments++;
 			resets++;
-		} else {
-			seg_adv += (uint32_t)(cur - prev);	/* wraps modulo 2^32 */
 		}
 	}
-	advance += seg_adv;
+	advance += (uint64_t)(high - low);
 	span = (double)(o[s->obs->len - 1].ts - o[0].ts) / 1e9;
 	json_object_object_add(j, "sender", addr_json(a));
 	json_object_object_add(j, "addr_type", json_object_new_string(type));
 	json_object_object_add(j, "packets", json_object_new_int64(s->obs->len));
-	json_object_object_add(j, "first", json_object_new_int64(o[0].gp));
-	json_object_object_add(j, "last", json_object_new_int64(o[s->obs->len - 1].gp));
+	json_object_object_add(j, "first", json_object_new_int64((uint32_t)first));
+	json_object_object_add(j, "last", json_object_new_int64((uint32_t)high));
 	json_object_object_add(j, "advance", json_object_new_int64((int64_t)advance));
 	json_object_object_add(j, "coverage", json_object_new_double(
 		(double)s->obs->len / (double)(advance + segments)));
 	json_object_object_add(j, "rate_pps", json_object_new_double(
 		span > 0 ? (double)advance / span : 0));
 	json_object_object_add(j, "resets", json_object_new_int64((int64_t)resets));
+	json_object_object_add(j, "reordered", json_object_new_int64((int64_t)reordered));
 	json_object_object_add(j, "flows", json_object_new_int64(g_hash_table_size(s->flows)));
 	return j;
 }

@@ -87,6 +87,8 @@ def compare(report, truth):
         where = "global_pointer[%s]" % w["sender"]
         for k in ("addr_type", "packets", "first", "last", "advance", "resets", "flows"):
             same(where + "." + k, g.get(k), w[k])
+        if "reordered" in g and "reordered" in w:	# PROFILE.md 6 as revised
+            same(where + ".reordered", g["reordered"], w["reordered"])
         for k in ("coverage", "rate_pps"):
             if not close(g.get(k), w[k], 1e-9):
                 bad(where + "." + k, "report %r, truth %r" % (g.get(k), w[k]))

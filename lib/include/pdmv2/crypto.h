@@ -66,6 +66,20 @@ enum pdmv2_err pdmv2_derive_session(enum pdmv2_aead aead,
 				    uint8_t key[PDMV2_KEY_MAX],
 				    uint8_t base_nonce[PDMV2_NONCE_BYTES]);
 
+/* 5.5: the Epoch layout's key and base_nonce for one sender 5-tuple and
+ * Epoch (labels "pdmv2 epoch key" / "pdmv2 epoch nonce"). */
+enum pdmv2_err pdmv2_derive_epoch(enum pdmv2_aead aead,
+				  const uint8_t prk[PDMV2_NH],
+				  const uint8_t five_tuple[PDMV2_FIVE_TUPLE_BYTES],
+				  uint32_t epoch,
+				  uint8_t key[PDMV2_KEY_MAX],
+				  uint8_t base_nonce[PDMV2_NONCE_BYTES]);
+
+/* 5.5: nonce = base_nonce XOR I2OSP(epoch * 2^32 + psntp, Nn) */
+void pdmv2_epoch_nonce(const uint8_t base_nonce[PDMV2_NONCE_BYTES],
+		       uint32_t epoch, uint32_t psntp,
+		       uint8_t nonce[PDMV2_NONCE_BYTES]);
+
 /* 8: the Primary/Secondary model's per-client secret. */
 enum pdmv2_err pdmv2_secondary_secret(enum pdmv2_aead aead,
 				      const uint8_t pms[PDMV2_SECRET_BYTES],
@@ -101,6 +115,23 @@ enum pdmv2_err pdmv2_cipher_seal_option(struct pdmv2_cipher *c,
 enum pdmv2_err pdmv2_cipher_open_option(struct pdmv2_cipher *c,
 					const struct pdmv2_option *opt,
 					struct pdmv2_metrics *m);
+
+/*
+ * 5.5: seal an Epoch-layout option: opt supplies type, version, epoch
+ * (0..4095) and the metrics (PSNTP clear, the rest sealed); c holds the
+ * key of that (direction, Epoch).  out gets the 40 wire bytes.
+ */
+enum pdmv2_err pdmv2_cipher_seal_epoch(struct pdmv2_cipher *c,
+				       const struct pdmv2_option *opt,
+				       uint8_t out[2 + PDMV2_LEN_EPOCH_PROTECTED]);
+
+/*
+ * 5.5: open a parsed protected Epoch-layout option.  On PDMV2_OK fills
+ * *m (PSNTP from the clear part); on PDMV2_ERR_AUTH *m is zeroed.
+ */
+enum pdmv2_err pdmv2_cipher_open_epoch(struct pdmv2_cipher *c,
+				       const struct pdmv2_option *opt,
+				       struct pdmv2_metrics *m);
 
 /* Wipe a secret buffer (OPENSSL_cleanse). */
 void pdmv2_wipe(void *p, size_t n);

@@ -4,14 +4,19 @@
  *
  * The Global Pointer counts every packet a node sends from one address
  * type, so what a capture sees of it tells the node's whole send rate
- * and how much of its traffic was captured.  Definitions used here:
- *   - a decrease by more than 2^31 (modulo 2^32 distance) is a wrap: the
- *     counter is unwrapped and keeps advancing;
- *   - any other decrease is a reset (node restart): it starts a new
- *     segment; resets counts them;
- *   - advance = sum over segments of (segment last - segment first), in
- *     unwrapped values; first/last are the very first and last values
- *     seen (as on the wire);
+ * and how much of its traffic was captured.  PROFILE.md 6: per sender
+ * address, in capture order, each value is unwrapped modulo 2^32 to the
+ * one nearest the highest of the current segment so far;
+ *   - above the highest: the counter advanced (crossing 2^32 counts in
+ *     wraps);
+ *   - equal to it: a repeated observation, nothing moves;
+ *   - below the highest but not below half of it: reordered (a tap sees
+ *     one node's packets on several paths), never a reset;
+ *   - below half of the highest: a reset (the node restarted): a new
+ *     segment begins whose lowest and highest are that value;
+ *   - advance = sum over segments of (highest - lowest), unwrapped; first
+ *     = lowest value of the first segment, last = highest value of the
+ *     last segment (both modulo 2^32, as on the wire);
  *   - coverage = packets / (advance + segments);
  *   - rate_pps = advance / (last_ts - first_ts) in seconds (0 when the
  *     span is 0).
@@ -42,6 +47,7 @@ struct pdmv2_gptr_stats {
 	uint32_t first, last;
 	uint64_t advance;
 	uint64_t resets;
+	uint64_t reordered;	/* below the highest, not below half of it (6) */
 	uint64_t wraps;
 	uint64_t flows;		/* flows announced with _add_flow */
 	int64_t first_ts_ns, last_ts_ns;

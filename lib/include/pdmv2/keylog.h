@@ -1,7 +1,8 @@
 /*
  * pdmv2/keylog.h - the PDMv2 key log file (PROFILE.md 8).
  *
- * Parses PDMV2_SECRET, PDMV2_PRIMARY_SECRET and PDMV2_SESSION_KEY lines,
+ * Parses PDMV2_SECRET, PDMV2_PRIMARY_SECRET, PDMV2_SESSION_KEY and
+ * PDMV2_EPOCH_KEY lines,
  * keeps going past bad lines (each recorded as a diagnostic naming file
  * and line), skips unknown labels with a warning, and answers "which key
  * sources may open traffic S->D" in the order section 8 fixes.  Secrets
@@ -18,6 +19,7 @@
 
 #include "pdmv2/crypto.h"
 #include "pdmv2/error.h"
+#include "pdmv2/layout.h"
 #include "pdmv2/walk.h"
 
 #define PDMV2_KEYLOG_LINE_MAX 4096	/* longer lines are an error, not a hang */
@@ -26,6 +28,7 @@ enum pdmv2_keylog_label {
 	PDMV2_KL_SECRET = 1,
 	PDMV2_KL_PRIMARY_SECRET = 2,
 	PDMV2_KL_SESSION_KEY = 3,
+	PDMV2_KL_EPOCH_KEY = 4,		/* Epoch layout (8, 5.5) */
 };
 
 /* One problem found while loading: an error (known label, bad line) or a
@@ -47,9 +50,10 @@ struct pdmv2_keylog_entry {
 	 * prefix; prefix_len 0 with is_any means "*". */
 	uint8_t addr_a[16], addr_b[16];
 	uint8_t plen_a, plen_b;
-	/* SESSION_KEY: the exact 5-tuple and kri */
+	/* SESSION_KEY / EPOCH_KEY: the exact 5-tuple and kri / Epoch */
 	uint8_t five_tuple[PDMV2_FIVE_TUPLE_BYTES];
 	uint32_t kri;
+	uint32_t epoch;			/* 0..4095 */
 };
 
 struct pdmv2_keylog;
@@ -99,6 +103,16 @@ size_t pdmv2_keylog_lookup(struct pdmv2_keylog *kl,
 			   const struct pdmv2_keysrc **out, size_t max);
 
 /*
+ * The same for either layout: for PDMV2_LAYOUT_EPOCH the exact entries
+ * are EPOCH_KEY lines instead of SESSION_KEY lines (8);
+ * pdmv2_keylog_lookup is this with PDMV2_LAYOUT_KRI.
+ */
+size_t pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
+				  const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
+				  enum pdmv2_layout layout,
+				  const struct pdmv2_keysrc **out, size_t max);
+
+/*
  * The key and base nonce a source gives for (ft, kri).  PDMV2_ERR_NO_KEY
  * when it has none (a session key for another kri or 5-tuple).
  */
@@ -107,6 +121,17 @@ enum pdmv2_err pdmv2_keysrc_derive(const struct pdmv2_keysrc *ks,
 				   uint32_t kri, enum pdmv2_aead *aead,
 				   uint8_t key[PDMV2_KEY_MAX],
 				   uint8_t base_nonce[PDMV2_NONCE_BYTES]);
+
+/*
+ * The Epoch layout's key and base nonce a source gives for (ft, epoch)
+ * (5.5).  PDMV2_ERR_NO_KEY for an EPOCH_KEY of another Epoch or 5-tuple
+ * and for a SESSION_KEY (the Kri layout's).
+ */
+enum pdmv2_err pdmv2_keysrc_derive_epoch(const struct pdmv2_keysrc *ks,
+					 const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
+					 uint32_t epoch, enum pdmv2_aead *aead,
+					 uint8_t key[PDMV2_KEY_MAX],
+					 uint8_t base_nonce[PDMV2_NONCE_BYTES]);
 
 /* The entry a source came from (for reports: "opened with line N"). */
 const struct pdmv2_keylog_entry *

@@ -1,11 +1,15 @@
 /*
  * pdmv2/psn.h - per-direction PSN accounting (PROFILE.md 7).
  *
- * PSNs are 16-bit and wrap; each is unwrapped to a 64-bit extended
- * sequence, the value closest to the highest seen so far.  A value can
- * therefore never be more than 32768 below the highest, so a fixed
- * 32768-bit window of "seen" bits makes duplicate detection exact with
- * memory independent of the packet count (4 KiB per direction).  While
+ * PSNs are 16-bit (RFC 8250, Kri layout) or 32-bit (Epoch layout) and
+ * wrap; each is unwrapped to a 64-bit extended sequence, the value
+ * closest to the highest seen so far (7).  A 16-bit value can therefore
+ * never be more than 32768 below the highest, so a fixed 32768-bit
+ * window of "seen" bits makes duplicate detection exact with memory
+ * independent of the packet count (4 KiB per direction).  A 32-bit PSN
+ * can come back up to 2^31 below the highest; the window stays 32768
+ * bits (memory bounded per direction), and a PSN older than the window
+ * cannot be told from a duplicate: it is counted as reordered.  While
  * PSNs only rise, with at most PDMV2_PSN_GAPS runs of missing values in
  * the window, the gaps say the same in a few bytes: the window is made
  * only when a PSN comes back below the highest, or gaps pile up, which
@@ -30,8 +34,9 @@ enum pdmv2_psn_class {
 
 struct pdmv2_psn {
 	bool any;
-	uint16_t first;		/* first PSNTP seen, as on the wire */
-	uint16_t last;		/* last PSNTP seen, as on the wire */
+	uint8_t width;		/* 16 or 32 bits (pdmv2_psn_init_width) */
+	uint32_t first;		/* first PSNTP seen, as on the wire */
+	uint32_t last;		/* last PSNTP seen, as on the wire */
 	uint64_t highest;	/* extended (unwrapped) values */
 	uint64_t lowest;
 	uint64_t distinct;
@@ -45,12 +50,15 @@ struct pdmv2_psn {
 	} gap[PDMV2_PSN_GAPS];		/* oldest first */
 };
 
-void pdmv2_psn_init(struct pdmv2_psn *p);
+void pdmv2_psn_init(struct pdmv2_psn *p);	/* 16-bit PSNs */
+/* bits: 16 (RFC 8250, Kri layout) or 32 (Epoch layout); other values
+ * are taken as 16. */
+void pdmv2_psn_init_width(struct pdmv2_psn *p, unsigned bits);
 void pdmv2_psn_free(struct pdmv2_psn *p);	/* the window; keeps counts */
 
 /* Account one PSNTP; returns how it was classified.  *ext (optional)
  * gets its extended value. */
-enum pdmv2_psn_class pdmv2_psn_add(struct pdmv2_psn *p, uint16_t psntp,
+enum pdmv2_psn_class pdmv2_psn_add(struct pdmv2_psn *p, uint32_t psntp,
 				   uint64_t *ext);
 
 
