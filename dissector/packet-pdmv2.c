@@ -328,7 +328,7 @@ add_analysis(proto_tree *t, proto_item *pi, tvbuff_t *tvb, int off,
 			"PSN %u below the highest seen: reordered", res->m.psntp);
 	if (res->gp_reset)
 		expert_add_info_format(pinfo, pi, &ei_gp_reset,
-			"Global Pointer %u went back: the sender restarted",
+			"Global Pointer %u went back: a sender restart (or reordering), PROFILE.md 6",
 			res->m.global_pointer);
 }
 

@@ -25,7 +25,6 @@ struct conv_side {
 	struct pdmv2_psn psn;
 	struct pdmv2_gptr_sender *gsender;	/* NULL before a Global Pointer */
 	size_t gindex;				/* its index in gptr */
-	uint64_t gresets;
 	struct {
 		uint16_t psntp;
 		uint64_t frame;		/* 0: empty */
@@ -50,6 +49,7 @@ static GHashTable *directions;	/* GBytes(sender 5-tuple) -> struct direction */
 static GHashTable *convs;	/* GBytes(canonical 5-tuple) -> struct conv */
 static uint32_t next_conv_id;
 static struct pdmv2_gptr_table *gptr;	/* per sender address (PROFILE.md 6) */
+static GArray *gresets;		/* uint64_t per gptr index: resets seen so far */
 
 static void
 conv_free(gpointer p)
@@ -81,6 +81,8 @@ pdmv2_state_reset(void)
 	next_conv_id = 0;
 	pdmv2_gptr_table_free(gptr);
 	gptr = NULL;
+	if (gresets)
+		g_array_set_size(gresets, 0);
 }
 
 void
@@ -93,6 +95,9 @@ pdmv2_state_shutdown(void)
 	directions = convs = NULL;
 	pdmv2_gptr_table_free(gptr);
 	gptr = NULL;
+	if (gresets)
+		g_array_free(gresets, TRUE);
+	gresets = NULL;
 	pdmv2_keylog_free(keylog);
 	keylog = NULL;
 	g_free(keylog_path);
@@ -258,10 +263,17 @@ account(struct conv *c, const struct pdmv2_walk *w, bool client,
 			}
 		}
 		if (me->gsender) {
+			uint64_t *seen;
+
 			pdmv2_gptr_sender_add(me->gsender, m->global_pointer, ts_ns);
 			pdmv2_gptr_get(gptr, me->gindex, &st);
-			out->gp_reset = st.resets > me->gresets;
-			me->gresets = st.resets;
+			if (!gresets)
+				gresets = g_array_new(FALSE, TRUE, sizeof(uint64_t));
+			if (gresets->len <= me->gindex)
+				g_array_set_size(gresets, (guint)me->gindex + 1);
+			seen = &g_array_index(gresets, uint64_t, me->gindex);
+			out->gp_reset = st.resets > *seen;
+			*seen = st.resets;
 		}
 	}
 	slot = m->psnlr % PAIR_RING;

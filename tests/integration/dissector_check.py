@@ -11,6 +11,12 @@ frame (Wireshark's own "PDM: Invalid length" on PDMv2 lengths stays, as
 without the plugin: dissector_invisible.py compares that); one auth-failed /
 no-key / nonce-reuse expert info per such frame of the truth; RFC 8250
 frames show the same values as Wireshark's own ipv6.opt.pdm.* fields;
+per flow direction, the PSN duplicate and reordered expert infos number
+the truth's duplicates and reordered, and the PSNs the loss infos call
+missing, less the reordered ones that came back, the truth's loss; per
+sender address, the Global Pointer reset infos number the truth's
+resets; pdmv2.pair_frame names a frame of the other direction whose
+PSNTP is this frame's PSNLR;
 TCP/UDP above still decode with good checksums; pdmv2-analyze's
 per-frame dump agrees with the plugin.
 
@@ -18,6 +24,7 @@ usage: dissector_check.py TSHARK_WRAPPER PLUGIN_SO ANALYZER CAPTURE KEYLOG TRUTH
 """
 import json
 import math
+import re
 import subprocess
 import sys
 
@@ -26,6 +33,7 @@ FIELDS = ["frame.number", "pdmv2.variant", "pdmv2.decrypted", "pdmv2.kri",
           "pdmv2.scale_dtlr", "pdmv2.scale_dtls", "pdmv2.global_pointer",
           "pdmv2.psntp", "pdmv2.psnlr", "pdmv2.delta_tlr", "pdmv2.delta_tls",
           "pdmv2.rtt_us", "pdmv2.server_delay_us", "pdmv2.rtt", "pdmv2.server_delay",
+          "pdmv2.pair_frame",
           "_ws.expert.message",
           "ipv6.opt.pdm.scale_dtlr", "ipv6.opt.pdm.scale_dtls",
           "ipv6.opt.pdm.psn_this_pkt", "ipv6.opt.pdm.psn_last_recv",
@@ -99,7 +107,8 @@ def main():
             bad(where + ": not shown by tshark")
             continue
         g = {k.split(".", 1)[1]: num(v) for k, v in row.items()
-             if k.startswith("pdmv2.") and k not in ("pdmv2.rtt", "pdmv2.server_delay")}
+             if k.startswith("pdmv2.") and k not in ("pdmv2.rtt", "pdmv2.server_delay",
+                                                     "pdmv2.pair_frame")}
         for k in ("rtt", "server_delay"):
             us, rel = g[k + "_us"], row["pdmv2." + k]
             if (us is None) != (rel == "") or (us is not None and abs(float(rel) * 1e6 - us) > 0.001):
@@ -137,6 +146,46 @@ def main():
             for k, wf in V1_MAP.items():
                 if num(row[wf]) != g[k]:
                     bad("%s: pdmv2.%s %r but Wireshark's %s %r" % (where, k, g[k], wf, row[wf]))
+
+    # PSN and Global Pointer findings, per direction / sender.
+    by_frame = {tf["frame"]: tf for tf in truth["frames"]}
+    psn = {}
+    gp = {}
+    for tf in truth["frames"]:
+        row = rows.get(tf["frame"])
+        if row is None:
+            continue
+        msg = row["_ws.expert.message"]
+        key = (tf["flow"], tf["dir"])
+        c = psn.setdefault(key, {"dup": 0, "reord": 0, "missing": 0})
+        c["dup"] += msg.count("Duplicate PSN")
+        c["reord"] += msg.count("below the highest seen: reordered")
+        for m in re.finditer(r"(\d+) PSN\(s\) missing before", msg):
+            c["missing"] += int(m.group(1))
+        fl = flows[tf["flow"]]
+        sender = fl["client" if tf["dir"] == "c2s" else "server"]["addr"]
+        gp[sender] = gp.get(sender, 0) + msg.count("Global Pointer") * ("went back" in msg)
+        pf = row["pdmv2.pair_frame"]
+        if pf:
+            other = by_frame.get(int(pf))
+            if other is None or other["dir"] == tf["dir"] or other["flow"] != tf["flow"] \
+                    or other.get("psntp") != tf.get("psnlr"):
+                bad("frame %d: pdmv2.pair_frame %s is not the peer's packet with PSNTP %r"
+                    % (tf["frame"], pf, tf.get("psnlr")))
+    for fi, fl in enumerate(flows):
+        for d in ("c2s", "s2c"):
+            want = fl["directions"][d].get("psn")
+            got = psn.get((fi, d), {"dup": 0, "reord": 0, "missing": 0})
+            if not want:
+                continue
+            if (got["dup"], got["reord"], got["missing"] - got["reord"]) != \
+                    (want["duplicates"], want["reordered"], want["lost"]):
+                bad("flow %d %s: PSN infos dup %d reordered %d missing-reordered %d, truth %r"
+                    % (fi, d, got["dup"], got["reord"], got["missing"] - got["reord"], want))
+    for g in truth.get("global_pointer", []):
+        if gp.get(g["sender"], 0) != g["resets"]:
+            bad("sender %s: %d Global Pointer reset infos, truth %d"
+                % (g["sender"], gp.get(g["sender"], 0), g["resets"]))
 
     auth = truth["pdm"]["auth_failed"]
     nokey = truth["pdm"]["no_key"]
