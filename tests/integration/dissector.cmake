@@ -28,4 +28,6 @@ if(TARGET pdmv2-plugin)
                    ${CMAKE_SOURCE_DIR}/samples/data/mid-flow.keylog)
   add_test(NAME dissector.plugin_loads
            COMMAND sh -c "sh '${_it}/dissector_tshark.sh' '${_so}' -G plugins | grep -q 'pdmv2.so.*dissector'")
+  add_test(NAME dissector.stats_listed
+           COMMAND sh -c "sh '${_it}/dissector_tshark.sh' '${_so}' -z help 2>&1 | grep -qx ' *pdmv2,flows'")
 endif()
