@@ -338,7 +338,7 @@ dissect_one(tvbuff_t *tvb, int off, int avail, guint key, packet_info *pinfo,
 	    proto_tree *tree, const struct pdmv2_walk *w, bool have_walk,
 	    bool tcp_syn)
 {
-	guint8 raw[PDMV2_OPTION_MAX];
+	guint8 raw[PDMV2_OPTION_MAX] = {0};
 	int n = MIN(avail, PDMV2_OPTION_MAX);
 	struct pdmv2_option opt;
 	struct pdmv2_frame_result *res;
@@ -347,12 +347,16 @@ dissect_one(tvbuff_t *tvb, int off, int avail, guint key, packet_info *pinfo,
 	proto_tree *t;
 	enum pdmv2_err rc;
 
+	n = MIN(n, (int)tvb_captured_length_remaining(tvb, off));
 	tvb_memcpy(tvb, raw, off, n);
 	rc = pdmv2_option_parse(raw, (size_t)avail, &opt);
 	res = frame_result(pinfo, key, w, have_walk, tcp_syn, rc, &opt);
 
+	/* never past the tvb: a bad length must not throw here, where the
+	 * exception would mark Wireshark's own frame malformed */
 	pi = proto_tree_add_item(tree, proto_pdmv2, tvb, off,
-				 MIN(2 + (int)raw[1], avail), ENC_NA);
+				 MIN(MIN(2 + (int)raw[1], avail),
+				     (int)tvb_captured_length_remaining(tvb, off)), ENC_NA);
 	t = proto_item_add_subtree(pi, ett_pdmv2);
 	proto_tree_add_item(t, hf_type, tvb, off, 1, ENC_NA);
 	it = proto_tree_add_item(t, hf_length, tvb, off + 1, 1, ENC_NA);
