@@ -11,17 +11,33 @@
 #include <wsutil/report_message.h>
 
 #include "pdmv2-state.h"
+#include "pdmv2/gptr.h"
 #include "pdmv2/keylog.h"
+
+/* PSNTP -> frame of the last packets a direction sent, for the pair link */
+#define PAIR_RING 256
 
 struct direction {
 	struct pdmv2_decryptor *dec;
 };
 
+struct conv_side {
+	struct pdmv2_psn psn;
+	struct pdmv2_gptr_sender *gsender;	/* NULL before a Global Pointer */
+	size_t gindex;				/* its index in gptr */
+	struct {
+		uint16_t psntp;
+		uint64_t frame;		/* 0: empty */
+	} sent[PAIR_RING];
+};
+
 /* A conversation: who is the client, and the shared sample state. */
 struct conv {
+	uint32_t id;
 	uint8_t client[16];
 	uint16_t cport;
 	struct pdmv2_sample_state samples;
+	struct conv_side side[2];	/* [0] client's packets, [1] server's */
 };
 
 static struct pdmv2_keylog *keylog;
@@ -31,6 +47,9 @@ static off_t keylog_size;
 static unsigned kri_window = PDMV2_KRI_WINDOW_DEFAULT;
 static GHashTable *directions;	/* GBytes(sender 5-tuple) -> struct direction */
 static GHashTable *convs;	/* GBytes(canonical 5-tuple) -> struct conv */
+static uint32_t next_conv_id;
+static struct pdmv2_gptr_table *gptr;	/* per sender address (PROFILE.md 6) */
+static GArray *gresets;		/* uint64_t per gptr index: resets seen so far */
 
 static void
 conv_free(gpointer p)
@@ -38,6 +57,8 @@ conv_free(gpointer p)
 	struct conv *c = p;
 
 	pdmv2_samples_free(&c->samples);
+	pdmv2_psn_free(&c->side[0].psn);
+	pdmv2_psn_free(&c->side[1].psn);
 	g_free(c);
 }
 
@@ -57,6 +78,11 @@ pdmv2_state_reset(void)
 		g_hash_table_remove_all(directions);
 	if (convs)
 		g_hash_table_remove_all(convs);
+	next_conv_id = 0;
+	pdmv2_gptr_table_free(gptr);
+	gptr = NULL;
+	if (gresets)
+		g_array_set_size(gresets, 0);
 }
 
 void
@@ -67,6 +93,11 @@ pdmv2_state_shutdown(void)
 	if (convs)
 		g_hash_table_destroy(convs);
 	directions = convs = NULL;
+	pdmv2_gptr_table_free(gptr);
+	gptr = NULL;
+	if (gresets)
+		g_array_free(gresets, TRUE);
+	gresets = NULL;
 	pdmv2_keylog_free(keylog);
 	keylog = NULL;
 	g_free(keylog_path);
@@ -119,7 +150,8 @@ pdmv2_state_apply_prefs(const struct pdmv2_state_prefs *p)
 		changed = true;
 	if (p->kri_window != kri_window)
 		changed = true;
-	kri_window = p->kri_window ? p->kri_window : PDMV2_KRI_WINDOW_DEFAULT;
+	kri_window = p->kri_window ? MIN(p->kri_window, PDMV2_STATE_KRI_WINDOW_MAX) :
+				     PDMV2_KRI_WINDOW_DEFAULT;
 	if (!changed)
 		return;
 	g_free(keylog_path);
@@ -133,6 +165,21 @@ pdmv2_state_apply_prefs(const struct pdmv2_state_prefs *p)
 	/* Decryptors hold the old key log's candidates: start over. */
 	pdmv2_state_reset();
 	load_keylog(keylog_path);
+}
+
+/*
+ * Who is the client (INTERFACES.md "Client and server"): the sender of
+ * the first SYN without ACK for TCP, else the sender of the first packet
+ * seen.  The plugin sees a flow from its first PDM option on, as the
+ * analyzer makes its flows; a SYN among them names the client.
+ */
+static void
+client_rule(struct conv *c, const struct pdmv2_walk *w, bool first, bool tcp_syn)
+{
+	if (first || tcp_syn) {
+		memcpy(c->client, w->src, 16);
+		c->cport = w->sport;
+	}
 }
 
 static struct conv *
@@ -151,18 +198,16 @@ conv_for(const struct pdmv2_walk *w, bool tcp_syn)
 	k = g_bytes_new(key, sizeof(key));
 	c = g_hash_table_lookup(convs, k);
 	if (!c) {
-		/* INTERFACES.md: the sender of the first packet seen */
 		c = g_new0(struct conv, 1);
-		memcpy(c->client, w->src, 16);
-		c->cport = w->sport;
+		c->id = ++next_conv_id;
+		client_rule(c, w, true, tcp_syn);
 		pdmv2_samples_init(&c->samples);
+		pdmv2_psn_init(&c->side[0].psn);
+		pdmv2_psn_init(&c->side[1].psn);
 		g_hash_table_insert(convs, k, c);
 	} else {
 		g_bytes_unref(k);
-	}
-	if (tcp_syn) {		/* a SYN without ACK names the client */
-		memcpy(c->client, w->src, 16);
-		c->cport = w->sport;
+		client_rule(c, w, false, tcp_syn);
 	}
 	return c;
 }
@@ -183,10 +228,67 @@ direction_for(const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES])
 	return d;
 }
 
+/* PSN, Global Pointer and pair findings of a readable option. */
+static void
+account(struct conv *c, const struct pdmv2_walk *w, bool client,
+	const struct pdmv2_option *opt, const struct pdmv2_metrics *m,
+	uint64_t frame, int64_t ts_ns, struct pdmv2_frame_result *out)
+{
+	struct conv_side *me = &c->side[client ? 0 : 1];
+	struct conv_side *peer = &c->side[client ? 1 : 0];
+	uint64_t lost = pdmv2_psn_lost(&me->psn);
+	unsigned slot;
+
+	out->psn_class = pdmv2_psn_add(&me->psn, m->psntp, NULL);
+	if (out->psn_class == PDMV2_PSN_NEW && pdmv2_psn_lost(&me->psn) > lost)
+		out->psn_missing = pdmv2_psn_lost(&me->psn) - lost;
+	if (opt->variant != PDMV2_VARIANT_PDM) {
+		struct pdmv2_gptr_stats st;
+
+		if (!gptr && pdmv2_gptr_table_new(&gptr) != PDMV2_OK)
+			gptr = NULL;
+		if (gptr && !me->gsender) {
+			size_t n = pdmv2_gptr_count(gptr);
+
+			me->gsender = pdmv2_gptr_sender_get(gptr, w->src);
+			me->gindex = pdmv2_gptr_count(gptr) > n ? n : 0;
+			if (me->gsender && pdmv2_gptr_count(gptr) == n) {
+				size_t i;	/* an address seen before */
+
+				for (i = 0; i < n; i++) {
+					pdmv2_gptr_get(gptr, i, &st);
+					if (memcmp(st.sender, w->src, 16) == 0)
+						me->gindex = i;
+				}
+			}
+		}
+		if (me->gsender) {
+			uint64_t *seen;
+
+			pdmv2_gptr_sender_add(me->gsender, m->global_pointer, ts_ns);
+			pdmv2_gptr_get(gptr, me->gindex, &st);
+			if (!gresets)
+				gresets = g_array_new(FALSE, TRUE, sizeof(uint64_t));
+			if (gresets->len <= me->gindex)
+				g_array_set_size(gresets, (guint)me->gindex + 1);
+			seen = &g_array_index(gresets, uint64_t, me->gindex);
+			out->gp_reset = st.resets > *seen;
+			*seen = st.resets;
+		}
+	}
+	slot = m->psnlr % PAIR_RING;
+	if (peer->sent[slot].frame && peer->sent[slot].psntp == m->psnlr)
+		out->pair_frame = peer->sent[slot].frame;
+	slot = m->psntp % PAIR_RING;
+	me->sent[slot].psntp = m->psntp;
+	me->sent[slot].frame = frame;
+}
+
 void
 pdmv2_state_process(const struct pdmv2_walk *w, bool tcp_syn,
-		    const struct pdmv2_option *opt, uint64_t frame,
-		    int64_t ts_ns, struct pdmv2_frame_result *out)
+		    enum pdmv2_err rc, const struct pdmv2_option *opt,
+		    uint64_t frame, int64_t ts_ns,
+		    struct pdmv2_frame_result *out)
 {
 	struct conv *c;
 
@@ -197,7 +299,12 @@ pdmv2_state_process(const struct pdmv2_walk *w, bool tcp_syn,
 		pdmv2_state_apply_prefs(&none);
 	}
 	c = conv_for(w, tcp_syn);
+	out->flow = c->id;
 	out->client = memcmp(w->src, c->client, 16) == 0 && w->sport == c->cport;
+	if (rc != PDMV2_OK) {
+		out->status = rc;
+		return;
+	}
 	out->readable = true;
 	out->m = opt->m;
 	if (opt->variant == PDMV2_VARIANT_ENCRYPTED) {
@@ -211,7 +318,9 @@ pdmv2_state_process(const struct pdmv2_walk *w, bool tcp_syn,
 				       PDMV2_ERR_NOMEM;
 		out->readable = out->status == PDMV2_OK;
 	}
-	if (out->readable)
-		pdmv2_samples_take(&c->samples, out->client ? PDMV2_ROLE_CLIENT :
-				   PDMV2_ROLE_SERVER, &out->m, &out->samples);
+	if (!out->readable)
+		return;
+	account(c, w, out->client, opt, &out->m, frame, ts_ns, out);
+	pdmv2_samples_take(&c->samples, out->client ? PDMV2_ROLE_CLIENT :
+			   PDMV2_ROLE_SERVER, &out->m, &out->samples);
 }

@@ -14,6 +14,7 @@
 
 #include "pdmv2/decrypt.h"
 #include "pdmv2/option.h"
+#include "pdmv2/psn.h"
 #include "pdmv2/samples.h"
 #include "pdmv2/walk.h"
 
@@ -25,6 +26,13 @@ struct pdmv2_frame_result {
 	struct pdmv2_kri_result kri;	/* encrypted options */
 	struct pdmv2_samples samples;
 	bool client;			/* sent by the conversation's client */
+	uint32_t flow;			/* 1, 2, ... in order of first PDM option */
+	/* readable options only: PSN and Global Pointer findings (PROFILE.md
+	 * 6, 7) and the frame this one pairs with */
+	enum pdmv2_psn_class psn_class;
+	uint64_t psn_missing;		/* PSNs skipped just before this one */
+	bool gp_reset;			/* the sender's Global Pointer went back */
+	uint64_t pair_frame;		/* the peer's frame with PSNTP = our PSNLR, or 0 */
 };
 
 /* Settings the preferences feed. */
@@ -41,12 +49,19 @@ void pdmv2_state_apply_prefs(const struct pdmv2_state_prefs *p);
 void pdmv2_state_reset(void);
 void pdmv2_state_shutdown(void);
 
+/* The kri window the preference may ask for: 1..PDMV2_STATE_KRI_WINDOW_MAX,
+ * as the analyzer clamps it (each candidate costs one AEAD open). */
+#define PDMV2_STATE_KRI_WINDOW_MAX 1024
+
 /*
  * First-pass processing of one option sent over the 5-tuple in w
- * (tcp_syn: a TCP SYN without ACK, which fixes the client).  Fills *out.
+ * (tcp_syn: a TCP SYN without ACK, which fixes the client).  An option
+ * lib could not parse (rc not PDMV2_OK) only opens the flow, as the
+ * analyzer counts it.  Fills *out.
  */
 void pdmv2_state_process(const struct pdmv2_walk *w, bool tcp_syn,
-			 const struct pdmv2_option *opt, uint64_t frame,
-			 int64_t ts_ns, struct pdmv2_frame_result *out);
+			 enum pdmv2_err rc, const struct pdmv2_option *opt,
+			 uint64_t frame, int64_t ts_ns,
+			 struct pdmv2_frame_result *out);
 
 #endif

@@ -1,5 +1,7 @@
-# Real tshark 4.0 with the built plugin loaded (run unprivileged, see
-# dissector_tshark.sh), against the bundled samples' truth.
+# Real tshark with the built plugin loaded (run unprivileged, see
+# dissector_tshark.sh), against the bundled samples' truth, against
+# tshark without the plugin (dissector_invisible.py) and against
+# pdmv2-analyze's report (dissector_flows.py).
 if(TARGET pdmv2-plugin)
   set(_it ${CMAKE_CURRENT_LIST_DIR})
   set(_so $<TARGET_FILE:pdmv2-plugin>)
@@ -12,6 +14,13 @@ if(TARGET pdmv2-plugin)
              COMMAND python3 ${_it}/dissector_check.py ${_it}/dissector_tshark.sh ${_so}
                      $<TARGET_FILE:pdmv2-analyze> ${_cap}
                      ${CMAKE_SOURCE_DIR}/samples/data/${n}.keylog ${t})
+    add_test(NAME dissector.invisible.${n}
+             COMMAND python3 ${_it}/dissector_invisible.py ${_it}/dissector_tshark.sh ${_so}
+                     ${_cap} ${CMAKE_SOURCE_DIR}/samples/data/${n}.keylog)
+    add_test(NAME dissector.flows_tap.${n}
+             COMMAND python3 ${_it}/dissector_flows.py ${_it}/dissector_tshark.sh ${_so}
+                     $<TARGET_FILE:pdmv2-analyze> ${_cap}
+                     ${CMAKE_SOURCE_DIR}/samples/data/${n}.keylog)
   endforeach()
   add_test(NAME dissector.fragments_passes_missing_keylog
            COMMAND python3 ${_it}/dissector_misc.py ${_it}/dissector_tshark.sh ${_so}
@@ -19,4 +28,6 @@ if(TARGET pdmv2-plugin)
                    ${CMAKE_SOURCE_DIR}/samples/data/mid-flow.keylog)
   add_test(NAME dissector.plugin_loads
            COMMAND sh -c "sh '${_it}/dissector_tshark.sh' '${_so}' -G plugins | grep -q 'pdmv2.so.*dissector'")
+  add_test(NAME dissector.stats_listed
+           COMMAND sh -c "sh '${_it}/dissector_tshark.sh' '${_so}' -z help 2>&1 | grep -qx ' *pdmv2,flows'")
 endif()

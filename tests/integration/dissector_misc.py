@@ -3,7 +3,9 @@
 
 - a UDP datagram fragmented with the Destination Options header (holding
   a PDMv2 option) after, and before, the Fragment header still
-  reassembles: one UDP datagram of the full length, good checksum;
+  reassembles: one UDP datagram of the full length, good checksum, the
+  PDMv2 option decoded, and everything else exactly as tshark shows it
+  without the plugin (dissector_invisible.py on these captures);
 - a second pass (tshark -2) shows the same kri for every frame as the
   first (state stored per frame, not recomputed);
 - a missing key log gives a clear message naming the file, no crash.
@@ -98,6 +100,13 @@ def main():
                             % (name, length, dlen, status, variant, expert))
         else:
             print("%s: reassembled %s bytes, checksum good, PDMv2 decoded" % (name, length))
+        inv = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__),
+                                                           "dissector_invisible.py"),
+                              wrapper, so, path, keylog], capture_output=True, text=True)
+        if inv.returncode != 0:
+            problems.append("%s: not invisible: %s" % (name, inv.stdout.strip()))
+        else:
+            print("%s: %s" % (name, inv.stdout.strip().replace("\n", "; ")))
 
     one = tshark(wrapper, so, "-n", "-r", cap, "-o", "pdmv2.keylog_file:" + keylog,
                  "-T", "fields", "-e", "frame.number", "-e", "pdmv2.kri", "-e", "pdmv2.rtt_us")

@@ -3,14 +3,22 @@
 # a user has it: from a personal plugin folder.  tshark run as root
 # ignores plugin folders, so as root it runs as "nobody" with a
 # temporary HOME; files it must read are copied somewhere it can.
-# usage: dissector_tshark.sh PLUGIN_SO tshark-args...
+# PLUGIN_SO "none" runs the same tshark, same way, without the plugin
+# (an empty personal plugin folder): the reference for what Wireshark
+# shows on its own.  The plugin folder is named after the installed
+# Wireshark's major.minor, as tshark looks for it.
+# usage: dissector_tshark.sh PLUGIN_SO|none tshark-args...
 set -eu
 so=$1
 shift
 base=$(mktemp -d "${TMPDIR:-/tmp}/pdmv2-ws.XXXXXX")
 trap 'rm -rf "$base"' EXIT
-mkdir -p "$base/home/.local/lib/wireshark/plugins/4.0/epan"
-cp "$so" "$base/home/.local/lib/wireshark/plugins/4.0/epan/"
+ver=$(tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+[ -n "$ver" ] || ver=$(pkg-config --modversion wireshark | cut -d. -f1,2)
+mkdir -p "$base/home/.local/lib/wireshark/plugins/$ver/epan"
+if [ "$so" != none ]; then
+	cp "$so" "$base/home/.local/lib/wireshark/plugins/$ver/epan/"
+fi
 chmod -R a+rX "$base"
 if [ "$(id -u)" -eq 0 ]; then
 	# nobody cannot read root's 0600 files: readable copies of any

@@ -1,0 +1,27 @@
+/*
+ * pdmv2-tap.h - the "pdmv2" tap's record and the "-z pdmv2,flows"
+ * statistics built on it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef PDMV2_DISSECTOR_TAP_H
+#define PDMV2_DISSECTOR_TAP_H
+
+#include <stdint.h>
+
+#include "pdmv2-state.h"
+
+/* One PDM option of a frame, as queued to the "pdmv2" tap. */
+struct pdmv2_tap_rec {
+	uint8_t src[16], dst[16];	/* the sender's 5-tuple */
+	uint16_t sport, dport;
+	uint8_t proto;
+	enum pdmv2_err rc;		/* lib's parse of the option */
+	enum pdmv2_variant variant;
+	const struct pdmv2_frame_result *res;	/* file scope, first pass */
+};
+
+/* Registers "-z pdmv2,flows[,filter]" (tshark). */
+void pdmv2_tap_register_stats(void);
+
+#endif

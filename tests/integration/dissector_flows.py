@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""`tshark -q -z pdmv2,flows` with the plugin equals pdmv2-analyze's JSON
+report on the same capture and key log: the same flows in the same order
+(client and server address and port, protocol), per direction the PDM
+packets, decrypted options and PSN loss, and per flow the RTT and server
+delay samples' count, min, mean and max (both print 17 significant
+digits, so the numbers must be equal, not close).
+
+usage: dissector_flows.py TSHARK_WRAPPER PLUGIN_SO ANALYZER CAPTURE KEYLOG
+"""
+import ipaddress
+import json
+import re
+import os
+import subprocess
+import sys
+import tempfile
+
+PROTO = {"tcp": 6, "udp": 17, "icmpv6": 58}
+problems = []
+
+
+def parse_tap(text):
+    flows, cur = [], None
+    for line in text.splitlines():
+        m = re.match(r"Flow (\d+)  proto (\d+)  client \[(.*)\]:(\d+)  server \[(.*)\]:(\d+)$", line)
+        if m:
+            cur = {"id": int(m.group(1)), "proto": int(m.group(2)),
+                   "client": (m.group(3), int(m.group(4))), "server": (m.group(5), int(m.group(6))),
+                   "dirs": {}, "metrics": {}}
+            flows.append(cur)
+            continue
+        m = re.match(r"  (c2s|s2c)  packets (\d+)  decrypted (\d+)  lost (\d+)$", line)
+        if m and cur:
+            cur["dirs"][m.group(1)] = tuple(int(x) for x in m.group(2, 3, 4))
+            continue
+        m = re.match(r"    (rtt|server_delay) +count (\d+)(?:  min (\S+)  mean (\S+)  max (\S+))?$", line)
+        if m and cur:
+            n = int(m.group(2))
+            cur["metrics"][m.group(1)] = (n,) + (tuple(float(x) for x in m.group(3, 4, 5)) if n else ())
+    return flows
+
+
+def main():
+    wrapper, so, analyzer, cap, keylog = sys.argv[1:6]
+    r = subprocess.run(["sh", wrapper, so, "-n", "-r", cap, "-o", "pdmv2.keylog_file:" + keylog,
+                        "-q", "-z", "pdmv2,flows"], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("tshark failed: " + r.stderr[-500:])
+    tap = parse_tap(r.stdout)
+    fd, out = tempfile.mkstemp(suffix=".json")
+    os.close(fd)
+    a = subprocess.run([analyzer, "-q", "-k", keylog, "-o", out, cap], capture_output=True, text=True)
+    try:
+        rep = json.load(open(out))
+    except ValueError:
+        sys.exit("pdmv2-analyze wrote no report (rc %d): %s" % (a.returncode, a.stderr[-500:]))
+    finally:
+        os.unlink(out)
+    if len(tap) != len(rep["flows"]):
+        problems.append("tap shows %d flows, analyzer %d" % (len(tap), len(rep["flows"])))
+    for t, f in zip(tap, rep["flows"]):
+        where = "flow %d" % f["id"]
+        proto = PROTO.get(f["protocol"], f["protocol"])
+        want = {"id": f["id"], "proto": proto,
+                "client": (str(ipaddress.IPv6Address(f["client"]["addr"])), f["client"]["port"]),
+                "server": (str(ipaddress.IPv6Address(f["server"]["addr"])), f["server"]["port"])}
+        got = {k: t[k] for k in want}
+        got["client"] = (str(ipaddress.IPv6Address(t["client"][0])), t["client"][1])
+        got["server"] = (str(ipaddress.IPv6Address(t["server"][0])), t["server"][1])
+        if got != want:
+            problems.append("%s: tap %r, analyzer %r" % (where, got, want))
+        for d in ("c2s", "s2c"):
+            ad = f["directions"][d]
+            w = (ad["pdm_packets"], ad["decrypted"], ad["psn"]["lost"] if ad.get("psn") else 0)
+            if t["dirs"].get(d) != w:
+                problems.append("%s %s: tap packets/decrypted/lost %r, analyzer %r" % (where, d, t["dirs"].get(d), w))
+        for m in ("rtt", "server_delay"):
+            am = (f.get("metrics") or {}).get(m + "_us") or {"count": 0}
+            w = (am["count"],) + ((am["min"], am["mean"], am["max"]) if am["count"] else ())
+            if t["metrics"].get(m) != w:
+                problems.append("%s %s: tap %r, analyzer %r" % (where, m, t["metrics"].get(m), w))
+    for p in problems:
+        print(p)
+    print("%s: %d flows compared, %d differences" % ("FAIL" if problems else "ok", len(tap), len(problems)))
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
