@@ -3,9 +3,16 @@
 # skipping those already present.  Idempotent; apt is the only network use.
 set -eu
 
+# clang's runtime (libFuzzer, sanitizers) is named after its major
+# version: 14 on Debian 12, 19 on Debian 13 (tests/debian13.sh's chroot).
+clang_rt=libclang-rt-14-dev
+. /etc/os-release
+[ "${VERSION_CODENAME:-}" = trixie ] && clang_rt=libclang-rt-19-dev
+
+# debootstrap: tests/debian13.sh's Debian 13 root file system.
 PKGS="build-essential cmake pkg-config libpcap-dev libwireshark-dev tshark
 libglib2.0-dev libssl-dev libjson-c-dev libcmocka-dev wireshark-common
-openssl python3 clang libclang-rt-14-dev time"
+openssl python3 clang $clang_rt time debootstrap"
 
 missing=""
 for p in $PKGS; do
