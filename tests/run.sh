@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite: installs what is missing, builds, runs every test
-# (ctest) in the normal build and again in the ASan+UBSan build, the
+# (ctest) in the normal build, again in a Debian 13 chroot (Wireshark
+# 4.4, tests/debian13.sh), again in the ASan+UBSan build, the
 # analyzer's tests under ThreadSanitizer, then each libFuzzer harness
 # for a minute (PDMV2_FUZZ_SECONDS).
 # Exits non-zero on any failure.  .ci/run calls exactly this.
@@ -11,6 +12,11 @@ jobs=$(nproc)
 echo "== normal build"
 PDMV2_BUILD_DIR="$top/build" sh "$top/tests/build.sh"
 ctest --test-dir "$top/build" --output-on-failure -j "$jobs"
+
+echo "== Debian 13 (Wireshark 4.4) build"
+# PDMV2_SKIP_DEBIAN13=1 skips it (local use), saying so; otherwise a
+# missing debootstrap or mirror fails the run like any test.
+sh "$top/tests/debian13.sh"
 
 echo "== ASan+UBSan build"
 # The plugin is left out here: an ASan-instrumented .so cannot load into

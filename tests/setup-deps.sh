@@ -5,14 +5,15 @@
 # network use.
 #   build:  build-essential cmake pkg-config and the -dev packages
 #   tests:  tshark and wireshark-common (editcap), python3, openssl,
-#           time (/usr/bin/time), man-db and groff-base (man -l)
+#           time (/usr/bin/time), man-db and groff-base (man -l),
+#           debootstrap (tests/debian13.sh's Debian 13 root)
 #   fuzz:   clang and its libFuzzer/sanitizer runtime, libclang-rt-N-dev
 #           where N is clang's major version (14 on Debian 12, 19 on 13)
 set -eu
 
 PKGS="build-essential cmake pkg-config libpcap-dev libwireshark-dev tshark
 libglib2.0-dev libssl-dev libjson-c-dev libcmocka-dev wireshark-common
-openssl python3 clang time man-db groff-base"
+openssl python3 clang time man-db groff-base debootstrap"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
