@@ -143,11 +143,14 @@ pdmv2_derive_prk(enum pdmv2_aead aead, const uint8_t secret[PDMV2_SECRET_BYTES],
 				     PDMV2_SECRET_BYTES, prk);
 }
 
-enum pdmv2_err
-pdmv2_derive_session(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
-		     const uint8_t five_tuple[PDMV2_FIVE_TUPLE_BYTES],
-		     uint32_t kri, uint8_t key[PDMV2_KEY_MAX],
-		     uint8_t base_nonce[PDMV2_NONCE_BYTES])
+/* 5.2 and 5.5: a key and a base nonce expanded from the PRK with the
+ * five-tuple and a 32-bit index (the KRI, or the Epoch) as info */
+static enum pdmv2_err
+derive_key_nonce(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
+		 const uint8_t five_tuple[PDMV2_FIVE_TUPLE_BYTES],
+		 uint32_t index, const char *key_label, const char *nonce_label,
+		 uint8_t key[PDMV2_KEY_MAX],
+		 uint8_t base_nonce[PDMV2_NONCE_BYTES])
 {
 	uint8_t info[PDMV2_FIVE_TUPLE_BYTES + 4];
 	size_t nk = pdmv2_aead_key_len(aead);
@@ -156,14 +159,24 @@ pdmv2_derive_session(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
 	if (!nk)
 		return PDMV2_ERR_INVALID;
 	memcpy(info, five_tuple, PDMV2_FIVE_TUPLE_BYTES);
-	pdmv2_put_u32(info + PDMV2_FIVE_TUPLE_BYTES, kri);
-	rc = pdmv2_labeled_expand(aead, prk, "pdmv2 key", info, sizeof(info),
+	pdmv2_put_u32(info + PDMV2_FIVE_TUPLE_BYTES, index);
+	rc = pdmv2_labeled_expand(aead, prk, key_label, info, sizeof(info),
 				  key, nk);
 	if (rc == PDMV2_OK)
-		rc = pdmv2_labeled_expand(aead, prk, "pdmv2 nonce", info,
+		rc = pdmv2_labeled_expand(aead, prk, nonce_label, info,
 					  sizeof(info), base_nonce,
 					  PDMV2_NONCE_BYTES);
 	return rc;
+}
+
+enum pdmv2_err
+pdmv2_derive_session(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
+		     const uint8_t five_tuple[PDMV2_FIVE_TUPLE_BYTES],
+		     uint32_t kri, uint8_t key[PDMV2_KEY_MAX],
+		     uint8_t base_nonce[PDMV2_NONCE_BYTES])
+{
+	return derive_key_nonce(aead, prk, five_tuple, kri, "pdmv2 key",
+				"pdmv2 nonce", key, base_nonce);
 }
 
 enum pdmv2_err
@@ -172,23 +185,10 @@ pdmv2_derive_epoch(enum pdmv2_aead aead, const uint8_t prk[PDMV2_NH],
 		   uint32_t epoch, uint8_t key[PDMV2_KEY_MAX],
 		   uint8_t base_nonce[PDMV2_NONCE_BYTES])
 {
-	uint8_t info[PDMV2_FIVE_TUPLE_BYTES + 4];
-	size_t nk = pdmv2_aead_key_len(aead);
-	enum pdmv2_err rc;
-
-	if (!nk)
-		return PDMV2_ERR_INVALID;
 	/* 5.5: the labels differ from 5.2's, so no (key, nonce) of one
 	 * layout serves the other */
-	memcpy(info, five_tuple, PDMV2_FIVE_TUPLE_BYTES);
-	pdmv2_put_u32(info + PDMV2_FIVE_TUPLE_BYTES, epoch);
-	rc = pdmv2_labeled_expand(aead, prk, "pdmv2 epoch key", info,
-				  sizeof(info), key, nk);
-	if (rc == PDMV2_OK)
-		rc = pdmv2_labeled_expand(aead, prk, "pdmv2 epoch nonce", info,
-					  sizeof(info), base_nonce,
-					  PDMV2_NONCE_BYTES);
-	return rc;
+	return derive_key_nonce(aead, prk, five_tuple, epoch, "pdmv2 epoch key",
+				"pdmv2 epoch nonce", key, base_nonce);
 }
 
 void
