@@ -120,9 +120,10 @@ pipeline_start(struct analysis *a, struct input_info *in, bool threaded)
 		pthread_cond_destroy(&pl->emptied);
 		pthread_cond_destroy(&pl->filled);
 		pthread_mutex_destroy(&pl->lock);
-	} else if (pdmv2_keylog_count(a->keylog) > 0) {
+	} else if (pdmv2_keylog_count(analysis_keylog(a)) > 0) {
 		/* the key log is complete: main loads it before any input */
-		pl->pre = preopen_new(a->keylog, a->cfg.kri_window, 65536);
+		pl->pre = preopen_new(analysis_keylog(a),
+				      analysis_config(a)->kri_window, 65536);
 		pl->share = PREOPEN_SHARES;
 	}
 	return pl;
