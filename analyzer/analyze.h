@@ -16,8 +16,9 @@
 
 #include "epochs.h"
 #include "flow.h"
+#include "decrypt_ahead.h"
 #include "pdmv2/decrypt.h"
-#include "pdmv2/dist.h"
+#include "dist_batch.h"
 #include "pdmv2/gptr.h"
 #include "pdmv2/keylog.h"
 #include "pdmv2/option.h"

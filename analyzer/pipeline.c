@@ -15,7 +15,7 @@
 
 #include <glib.h>
 
-#include "pdmv2/prefetch.h"
+#include "prefetch.h"
 #include "pipeline.h"
 #include "preopen.h"
 

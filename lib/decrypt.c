@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "pdmv2/decrypt.h"
-#include "pdmv2/prefetch.h"
+#include "decrypt_ahead.h"
+#include "kri_ahead.h"
+#include "prefetch.h"
 
 #define MAX_CANDIDATES 16
 #define CACHE_SLOTS 4	/* current, next, previous phase and a spare */

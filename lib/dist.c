@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pdmv2/dist.h"
+#include "dist_batch.h"
 
 #define SUB (1 << PDMV2_DIST_SUB_BITS)
 /* Buckets per block of counts: a quarter of a power of two, 256 bytes.

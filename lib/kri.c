@@ -17,7 +17,8 @@
 #include <glib.h>
 
 #include "pdmv2/kri.h"
-#include "pdmv2/prefetch.h"
+#include "kri_ahead.h"
+#include "prefetch.h"
 #include "prseq.h"
 
 struct prseq_phase {

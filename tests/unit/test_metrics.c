@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
+#include "dist_batch.h"
 #include "pdmv2/dist.h"
 #include "pdmv2/gptr.h"
 #include "pdmv2/psn.h"
