@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "aead_evp.h"
 #include "hkdf.h"
 #include "pdmv2/crypto.h"
 #include "pdmv2/reader.h"

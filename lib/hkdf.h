@@ -2,7 +2,7 @@
  * hkdf.h - internal: the OpenSSL pieces the PDMv2 profile (crypto.c) and
  * HPKE (hpke.c) share: HKDF-SHA256 extract and expand on EVP_KDF, RFC
  * 9180's labeled forms of them (the two differ only in the labels and
- * suite ids they pass), and the EVP cipher of each AEAD.
+ * suite ids they pass).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -44,7 +44,4 @@ enum pdmv2_err pdmv2_hkdf_labeled_expand(const uint8_t *suite_id, size_t id_len,
 					 const char *label,
 					 const uint8_t *info, size_t info_len,
 					 uint8_t *out, size_t L);
-/* The EVP cipher of an AEAD id; NULL if unknown. */
-const EVP_CIPHER *pdmv2_aead_evp(enum pdmv2_aead aead);
-
 #endif

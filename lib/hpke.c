@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "aead_evp.h"
 #include "hkdf.h"
 #include "pdmv2/hpke.h"
 #include "pdmv2/reader.h"

@@ -13,8 +13,6 @@ enum pdmv2_err {
 	PDMV2_OK = 0,
 	PDMV2_ERR_TRUNCATED,	/* input ends before the structure does (PROFILE 2.4) */
 	PDMV2_ERR_MALFORMED,	/* structure present but invalid (bad option length, ...) */
-	PDMV2_ERR_NOT_FOUND,	/* nothing of the kind (no PDM option, no key entry) */
-	PDMV2_ERR_UNSUPPORTED,	/* valid but not handled (ESP, non-first fragment, ...) */
 	PDMV2_ERR_AUTH,		/* AEAD tag did not verify */
 	PDMV2_ERR_NO_KEY,	/* no key log entry can produce a key for this packet */
 	PDMV2_ERR_CRYPTO,	/* OpenSSL failed (not an authentication failure) */
