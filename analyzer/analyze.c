@@ -288,7 +288,7 @@ count_pending(struct analysis *a)
 	for (i = 0; i < a->npending; i++)
 		pdmv2_dist_warm(&a->pending[i]);
 	for (i = 0; i < a->npending; i++)
-		(void)pdmv2_dist_count(&a->pending[i]);
+		pdmv2_dist_count(&a->pending[i]);
 	a->npending = 0;
 }
 

@@ -50,16 +50,16 @@ open_capture(const char *file, char **buf, char *errbuf)
 	 * around each of libpcap's two freads a packet (it does once a
 	 * second thread exists). */
 	(void)__fsetlocking(f, FSETLOCKING_BYCALLER);
-	*buf = malloc(READ_BUFFER);
-	if (*buf && setvbuf(f, *buf, _IOFBF, READ_BUFFER) != 0) {
-		free(*buf);
+	*buf = g_malloc(READ_BUFFER);
+	if (setvbuf(f, *buf, _IOFBF, READ_BUFFER) != 0) {
+		g_free(*buf);
 		*buf = NULL;
 	}
 	p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO,
 						     errbuf);
 	if (!p) {
 		fclose(f);
-		free(*buf);
+		g_free(*buf);
 		*buf = NULL;
 	}
 	return p;
@@ -125,7 +125,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 			fprintf(stderr, "pdmv2-analyze: filter \"%s\": %s\n", o->filter,
 				pcap_geterr(p));
 			pcap_close(p);
-			free(buf);
+			g_free(buf);
 			in->failed = true;
 			return INPUT_BAD_FILTER;
 		}
@@ -164,6 +164,6 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	if (have_prog)
 		pcap_freecode(&prog);
 	pcap_close(p);		/* closes the file first, then its buffer goes */
-	free(buf);
+	g_free(buf);
 	return INPUT_OK;
 }

@@ -25,5 +25,5 @@ struct pdmv2_dist_pending {
 void pdmv2_dist_note(struct pdmv2_dist *d, double us,
 		     struct pdmv2_dist_pending *p);
 void pdmv2_dist_warm(struct pdmv2_dist_pending *p);
-int pdmv2_dist_count(const struct pdmv2_dist_pending *p);
+void pdmv2_dist_count(const struct pdmv2_dist_pending *p);
 #endif

@@ -12,7 +12,6 @@ static const char *const messages[PDMV2_ERR_COUNT_] = {
 	[PDMV2_ERR_AUTH] = "authentication failed",
 	[PDMV2_ERR_NO_KEY] = "no key",
 	[PDMV2_ERR_CRYPTO] = "cryptographic library error",
-	[PDMV2_ERR_NOMEM] = "out of memory",
 	[PDMV2_ERR_IO] = "input/output error",
 	[PDMV2_ERR_INVALID] = "invalid argument",
 };

@@ -33,7 +33,7 @@ enum pdmv2_err pdmv2_hkdf_expand(const uint8_t *prk, size_t prk_len,
  *   LabeledExpand  = Expand(prk, I2OSP(L, 2) || "HPKE-v1" || suite_id ||
  *                           label || info, L)
  * The labeled input is wiped after use (ikm is a secret).  ERR_INVALID
- * for L over 65535; ERR_NOMEM if a long input finds no memory. */
+ * for L over 65535. */
 enum pdmv2_err pdmv2_hkdf_labeled_extract(const uint8_t *suite_id, size_t id_len,
 					  const uint8_t *salt, size_t salt_len,
 					  const char *label,

@@ -35,9 +35,8 @@ struct pdmv2_dist {
 
 void pdmv2_dist_init(struct pdmv2_dist *d);
 void pdmv2_dist_free(struct pdmv2_dist *d);	/* frees the sketch, keeps d */
-/* Add one sample; returns false only when memory runs out (the exact
- * moments are still updated). */
-int pdmv2_dist_add(struct pdmv2_dist *d, double us);
+/* Add one sample. */
+void pdmv2_dist_add(struct pdmv2_dist *d, double us);
 double pdmv2_dist_stddev(const struct pdmv2_dist *d);	/* population */
 /* p in [0,1]; NAN when empty. */
 double pdmv2_dist_quantile(const struct pdmv2_dist *d, double p);
