@@ -156,9 +156,9 @@ main(int argc, char **argv)
 	io.progress = tty && !cfg.dump_frames;
 	cfg.dump_out = stderr;
 	if (cfg.dump_frames) {
-		/* A buffer of its own: stderr has none, and a line costs seven
-		 * writes there (250k frames: 3.9 s, nearly all of it write
-		 * calls).  input_read flushes it before saying anything. */
+		/* A buffer of its own: stderr has none, and a line would cost
+		 * several write calls there.  input_read flushes it before
+		 * saying anything. */
 		int fd = dup(STDERR_FILENO);
 		FILE *d = fd >= 0 ? fdopen(fd, "w") : NULL;
 
