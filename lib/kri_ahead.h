@@ -14,7 +14,7 @@
 /*
  * Steps 1-4 only: the kri search and the state, without the epoch list,
  * the PRSEQ record or the totals.  For a tracker whose only job is to
- * open packets ahead of the one that keeps the record (decrypt.h,
+ * open packets ahead of the one that keeps the record (decrypt_ahead.h,
  * pdmv2_decryptor_preopen); it costs no memory beyond the tracker.  Do
  * not mix it with pdmv2_kri_track on one tracker.
  */
