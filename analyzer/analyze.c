@@ -15,9 +15,37 @@
 #include "analyze.h"
 #include "flow.h"
 #include "double_text.h"
+#include "linktype.h"
 #include "pdmv2/option.h"
 #include "pdmv2/timefmt.h"
 #include "report.h"
+
+#define PENDING_MAX 64		/* >= 3 samples per frame of a batch */
+
+struct analysis {
+	struct analyze_config cfg;
+	struct pdmv2_keylog *keylog;
+	GPtrArray *keylog_files;	/* char * */
+	GHashTable *flows;		/* struct flow_key * -> struct flow * */
+	GPtrArray *flow_order;		/* struct flow *, creation order; NULL once streamed */
+	GPtrArray *graveyard;		/* streamed flows, freed by analysis_release */
+	struct epoch_spill epoch_spill;	/* finished Kri epochs of all flows */
+	struct pdmv2_dist_pending pending[PENDING_MAX];	/* sketch counts to do */
+	unsigned npending;
+	uint64_t next_flow_id;
+	struct pdmv2_gptr_table *gptr;
+	GPtrArray *inputs;		/* struct input_info * */
+	GPtrArray *warnings;		/* char * */
+	/* Last frame number, across inputs: the one field the reading
+	 * thread writes (pipeline.h), on a cache line of its own so the
+	 * analysis thread's counters around it do not bounce. */
+	_Alignas(64) uint64_t frame;
+	char frame_line_pad[64 - sizeof(uint64_t)];
+	uint64_t packets, ipv6_packets, skipped_linktype, not_ipv6;
+	int64_t first_ts, last_ts;
+	struct pdm_counts pdm;
+	struct anomaly_list anomalies[AN_COUNT];
+};
 
 static void
 input_free(gpointer p)
@@ -61,6 +89,94 @@ analysis_free(struct analysis *a)
 	g_ptr_array_free(a->inputs, TRUE);
 	g_ptr_array_free(a->warnings, TRUE);
 	g_aligned_free(a);
+}
+
+const struct analyze_config *
+analysis_config(const struct analysis *a)
+{
+	return &a->cfg;
+}
+
+struct pdmv2_keylog *
+analysis_keylog(struct analysis *a)
+{
+	return a->keylog;
+}
+
+void
+analysis_totals(const struct analysis *a, struct analysis_totals *t)
+{
+	t->packets = a->packets;
+	t->ipv6_packets = a->ipv6_packets;
+	t->skipped_linktype = a->skipped_linktype;
+	t->not_ipv6 = a->not_ipv6;
+	t->first_ts = a->first_ts;
+	t->last_ts = a->last_ts;
+	t->pdm = a->pdm;
+	t->anomalies = a->anomalies;
+}
+
+const struct pdmv2_gptr_table *
+analysis_gptr(const struct analysis *a)
+{
+	return a->gptr;
+}
+
+const GPtrArray *
+analysis_keylog_files(const struct analysis *a)
+{
+	return a->keylog_files;
+}
+
+const GPtrArray *
+analysis_inputs(const struct analysis *a)
+{
+	return a->inputs;
+}
+
+const GPtrArray *
+analysis_warnings(struct analysis *a)
+{
+	if (a->epoch_spill.failed && !a->epoch_spill.warned) {
+		a->epoch_spill.warned = true;
+		analysis_warn(a, "no temporary file for finished Kri epochs (TMPDIR?): "
+			      "they are kept in memory");
+	}
+	return a->warnings;
+}
+
+guint
+analysis_nflows(const struct analysis *a)
+{
+	return a->flow_order->len;
+}
+
+struct flow *
+analysis_flow(const struct analysis *a, guint i)
+{
+	return g_ptr_array_index(a->flow_order, i);
+}
+
+struct input_info *
+analysis_input_add(struct analysis *a, const char *file)
+{
+	struct input_info *in = g_new0(struct input_info, 1);
+
+	in->file = g_strdup(file);
+	g_ptr_array_add(a->inputs, in);
+	return in;
+}
+
+void
+analysis_frame_skip(struct analysis *a)
+{
+	a->frame++;
+}
+
+uint64_t
+analysis_last_frame(const struct analysis *a)
+{
+	return a->frame;
 }
 
 void
@@ -172,7 +288,7 @@ count_pending(struct analysis *a)
 	for (i = 0; i < a->npending; i++)
 		pdmv2_dist_warm(&a->pending[i]);
 	for (i = 0; i < a->npending; i++)
-		(void)pdmv2_dist_count(&a->pending[i]);
+		pdmv2_dist_count(&a->pending[i]);
 	a->npending = 0;
 }
 

@@ -16,15 +16,15 @@
 
 #include "epochs.h"
 #include "flow.h"
+#include "decrypt_ahead.h"
 #include "pdmv2/decrypt.h"
-#include "pdmv2/dist.h"
+#include "dist_batch.h"
 #include "pdmv2/gptr.h"
 #include "pdmv2/keylog.h"
 #include "pdmv2/option.h"
 #include "pdmv2/walk.h"
 
 #define ANOMALY_FRAMES_MAX 20	/* frame numbers listed per anomaly kind */
-#define PENDING_MAX 64		/* >= 3 samples per frame of a batch */
 
 enum anomaly {
 	AN_MALFORMED, AN_TRUNCATED, AN_RESERVED, AN_VERSION, AN_AUTH_FAILED,
@@ -56,36 +56,51 @@ struct analyze_config {
 	FILE *jsonl_out;
 };
 
-struct analysis {
-	struct analyze_config cfg;
-	struct pdmv2_keylog *keylog;
-	GPtrArray *keylog_files;	/* char * */
-	GHashTable *flows;		/* struct flow_key * -> struct flow * */
-	GPtrArray *flow_order;		/* struct flow *, creation order; NULL once streamed */
-	GPtrArray *graveyard;		/* streamed flows, freed by analysis_release */
-	struct epoch_spill epoch_spill;	/* finished Kri epochs of all flows */
-	struct pdmv2_dist_pending pending[PENDING_MAX];	/* sketch counts to do */
-	unsigned npending;
-	uint64_t next_flow_id;
-	struct pdmv2_gptr_table *gptr;
-	GPtrArray *inputs;		/* struct input_info * */
-	GPtrArray *warnings;		/* char * */
-	/* Last frame number, across inputs: the one field the reading
-	 * thread writes (pipeline.h), on a cache line of its own so the
-	 * analysis thread's counters around it do not bounce. */
-	_Alignas(64) uint64_t frame;
-	char frame_line_pad[64 - sizeof(uint64_t)];
+/* PDM options seen, by what became of them. */
+struct pdm_counts {
+	uint64_t packets, v1, plain, encrypted, decrypted, auth_failed,
+		 no_key, malformed, truncated;
+};
+
+/* What the analysis counted over all inputs, for the report. */
+struct analysis_totals {
 	uint64_t packets, ipv6_packets, skipped_linktype, not_ipv6;
 	int64_t first_ts, last_ts;
-	struct {
-		uint64_t packets, v1, plain, encrypted, decrypted, auth_failed,
-			 no_key, malformed, truncated;
-	} pdm;
-	struct anomaly_list anomalies[AN_COUNT];
+	struct pdm_counts pdm;
+	const struct anomaly_list *anomalies;	/* [AN_COUNT] */
 };
+
+/* The state of one run (analyze.c owns it): the report, the summary
+ * and the input read it through the functions below. */
+struct analysis;
 
 struct analysis *analysis_new(const struct analyze_config *cfg);
 void analysis_free(struct analysis *a);
+
+const struct analyze_config *analysis_config(const struct analysis *a);
+/* The key log the analysis decrypts with: complete once every key log
+ * is added, before any input. */
+struct pdmv2_keylog *analysis_keylog(struct analysis *a);
+void analysis_totals(const struct analysis *a, struct analysis_totals *t);
+const struct pdmv2_gptr_table *analysis_gptr(const struct analysis *a);
+/* Key log files added, in order (char *). */
+const GPtrArray *analysis_keylog_files(const struct analysis *a);
+/* Inputs read, in order (struct input_info *). */
+const GPtrArray *analysis_inputs(const struct analysis *a);
+/* Every warning so far (char *), a failed temporary file of finished Kri
+ * epochs included. */
+const GPtrArray *analysis_warnings(struct analysis *a);
+/* Flows in creation order: index 0 up to analysis_nflows; NULL where a
+ * flow was streamed (--jsonl) and freed. */
+guint analysis_nflows(const struct analysis *a);
+struct flow *analysis_flow(const struct analysis *a, guint i);
+
+/* A new input named file, numbered after those before it. */
+struct input_info *analysis_input_add(struct analysis *a, const char *file);
+/* A frame the filter dropped: numbered as read, like Wireshark. */
+void analysis_frame_skip(struct analysis *a);
+/* The number of the last frame read, across inputs. */
+uint64_t analysis_last_frame(const struct analysis *a);
 
 /* Adds a key log file; problems are recorded (report and warnings).
  * Returns false when the file could not be read at all. */
@@ -140,16 +155,5 @@ void analysis_frames_finish(struct analysis *a, struct input_info *in,
 			    struct frame_work *b, unsigned n);
 
 void analysis_warn(struct analysis *a, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-/* The report object (json-c), flows not yet streamed included. */
-struct json_object *analysis_report(struct analysis *a);
-/* With --jsonl: the remaining flows, one line each, then the summary. */
-void analysis_finish_stream(struct analysis *a);
-
-/* linktype.c: offset of the IPv6 header in a frame, or -1 (not IPv6,
- * or too short).  *supported is false for link types we do not decode. */
-long linktype_ipv6_offset(int dlt, const uint8_t *data, size_t caplen,
-			  bool *supported);
-const char *linktype_name(int dlt);
 
 #endif

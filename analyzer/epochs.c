@@ -63,15 +63,6 @@ epoch_chain_add(void *ctx, const struct pdmv2_kri_epoch *e)
 	return true;
 }
 
-void
-epoch_spill_sync(struct epoch_spill *s)
-{
-	if (s->file && s->dirty) {
-		(void)fflush(s->file);
-		s->dirty = false;
-	}
-}
-
 bool
 epoch_chain_read(const struct epoch_chain *c, GArray *out)
 {

@@ -37,11 +37,6 @@ struct epoch_chain {
 
 void epoch_spill_close(struct epoch_spill *s);
 
-/* Writes out what is buffered, so that chains can then be read from
- * several threads at once (reading flushes otherwise).  A failed write
- * shows later, as a chain that cannot be read back. */
-void epoch_spill_sync(struct epoch_spill *s);
-
 /* A pdmv2_kri_retire_fn; ctx is a struct epoch_chain. */
 bool epoch_chain_add(void *ctx, const struct pdmv2_kri_epoch *e);
 

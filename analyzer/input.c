@@ -18,6 +18,7 @@
 #include <pcap/pcap.h>
 
 #include "input.h"
+#include "linktype.h"
 #include "pipeline.h"
 
 #define PROGRESS_EVERY 65536
@@ -49,16 +50,16 @@ open_capture(const char *file, char **buf, char *errbuf)
 	 * around each of libpcap's two freads a packet (it does once a
 	 * second thread exists). */
 	(void)__fsetlocking(f, FSETLOCKING_BYCALLER);
-	*buf = malloc(READ_BUFFER);
-	if (*buf && setvbuf(f, *buf, _IOFBF, READ_BUFFER) != 0) {
-		free(*buf);
+	*buf = g_malloc(READ_BUFFER);
+	if (setvbuf(f, *buf, _IOFBF, READ_BUFFER) != 0) {
+		g_free(*buf);
 		*buf = NULL;
 	}
 	p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO,
 						     errbuf);
 	if (!p) {
 		fclose(f);
-		free(*buf);
+		g_free(*buf);
 		*buf = NULL;
 	}
 	return p;
@@ -85,7 +86,8 @@ int
 input_read(struct analysis *a, const char *file, const struct input_options *o)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	struct input_info *in = g_new0(struct input_info, 1);
+	const struct analyze_config *cfg = analysis_config(a);
+	struct input_info *in = analysis_input_add(a, file);
 	struct pcap_pkthdr *h;
 	const char *error;
 	const u_char *data;
@@ -100,8 +102,6 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	bool decoded;
 	int rc, dlt;
 
-	in->file = g_strdup(file);
-	g_ptr_array_add(a->inputs, in);
 	if (strcmp(file, "-") != 0 && stat(file, &st) == 0)
 		size = st.st_size;
 	if (!(p = open_capture(file, &buf, errbuf))) {
@@ -125,7 +125,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 			fprintf(stderr, "pdmv2-analyze: filter \"%s\": %s\n", o->filter,
 				pcap_geterr(p));
 			pcap_close(p);
-			free(buf);
+			g_free(buf);
 			in->failed = true;
 			return INPUT_BAD_FILTER;
 		}
@@ -137,7 +137,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 		int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
 
 		if (have_prog && !pcap_offline_filter(&prog, h, data)) {
-			a->frame++;	/* numbered as read, like Wireshark */
+			analysis_frame_skip(a);
 			continue;
 		}
 		analysis_frame_begin(a, dlt, ts, data, h->caplen, pipeline_slot(pl));
@@ -147,8 +147,8 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 			progress(file, p, size, read);
 	}
 	pipeline_finish(pl);
-	if (a->cfg.dump_frames)	/* whole lines out before anything else */
-		(void)fflush(a->cfg.dump_out);
+	if (cfg->dump_frames)	/* whole lines out before anything else */
+		(void)fflush(cfg->dump_out);
 	if (o->progress)
 		fprintf(stderr, "\r%*s\r", 70, "");
 	if (rc == PCAP_ERROR) {
@@ -157,13 +157,13 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 		error = pcap_geterr(p);
 		in->truncated = true;
 		fprintf(stderr, "pdmv2-analyze: %s: truncated after frame %llu: %s\n",
-			file, (unsigned long long)a->frame, error);
+			file, (unsigned long long)analysis_last_frame(a), error);
 		analysis_warn(a, "%s: truncated after frame %llu (%s)", file,
-			      (unsigned long long)a->frame, error);
+			      (unsigned long long)analysis_last_frame(a), error);
 	}
 	if (have_prog)
 		pcap_freecode(&prog);
 	pcap_close(p);		/* closes the file first, then its buffer goes */
-	free(buf);
+	g_free(buf);
 	return INPUT_OK;
 }

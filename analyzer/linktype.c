@@ -7,7 +7,7 @@
  */
 #include <pcap/pcap.h>
 
-#include "analyze.h"
+#include "linktype.h"
 #include "pdmv2/reader.h"
 
 #define ETHERTYPE_IPV6 0x86DD

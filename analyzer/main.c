@@ -156,9 +156,9 @@ main(int argc, char **argv)
 	io.progress = tty && !cfg.dump_frames;
 	cfg.dump_out = stderr;
 	if (cfg.dump_frames) {
-		/* A buffer of its own: stderr has none, and a line costs seven
-		 * writes there (250k frames: 3.9 s, nearly all of it write
-		 * calls).  input_read flushes it before saying anything. */
+		/* A buffer of its own: stderr has none, and a line would cost
+		 * several write calls there.  input_read flushes it before
+		 * saying anything. */
 		int fd = dup(STDERR_FILENO);
 		FILE *d = fd >= 0 ? fdopen(fd, "w") : NULL;
 
@@ -177,14 +177,16 @@ main(int argc, char **argv)
 		g_ptr_array_insert(keylogs, 0, (gpointer)env);
 	for (i = 0; i < (int)keylogs->len; i++) {
 		const char *k = g_ptr_array_index(keylogs, i);
-		size_t before = a->warnings->len, w;
+		size_t before = analysis_warnings(a)->len, w;
+		const GPtrArray *warnings;
 
 		if (!analysis_add_keylog(a, k))
 			fprintf(stderr, "pdmv2-analyze: %s: cannot read key log: %s\n",
 				k, strerror(errno));
-		for (w = before; w < a->warnings->len; w++)
+		warnings = analysis_warnings(a);
+		for (w = before; w < warnings->len; w++)
 			fprintf(stderr, "pdmv2-analyze: key log %s\n",
-				(const char *)g_ptr_array_index(a->warnings, w));
+				(const char *)g_ptr_array_index(warnings, w));
 	}
 	g_ptr_array_free(keylogs, TRUE);
 
@@ -205,7 +207,7 @@ main(int argc, char **argv)
 	}
 
 	if (cfg.jsonl) {
-		analysis_finish_stream(a);
+		report_finish_stream(a);
 	} else {
 		(void)report_write(a, out, pretty);
 	}

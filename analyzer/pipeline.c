@@ -15,18 +15,18 @@
 
 #include <glib.h>
 
-#include "pdmv2/prefetch.h"
+#include "prefetch.h"
 #include "pipeline.h"
 #include "preopen.h"
 
 /* Frames per hand-over.  Each hand-over may wake the other thread, and
- * a wake-up costs microseconds here: 4096 frames (~690 KB of
- * struct frame_work) ran decode-only 15% faster than 256. */
+ * a wake-up costs far more than a frame: a chunk is large enough that
+ * wake-ups are rare, small enough that four stay in memory. */
 #define CHUNK 4096
 #define CHUNKS 4	/* chunks in circulation */
 /* Frames begun before any is finished, in the analysis: enough to overlap
- * the cache misses of their flows' state (1000 interleaved flows do not
- * fit in L2); 8, 16 and 32 measured the same. */
+ * the cache misses of their flows' state (a thousand interleaved flows
+ * do not fit in L2); the batch size is not critical. */
 #define BATCH 16
 _Static_assert(CHUNK % BATCH == 0, "a chunk holds whole batches");
 
@@ -120,9 +120,10 @@ pipeline_start(struct analysis *a, struct input_info *in, bool threaded)
 		pthread_cond_destroy(&pl->emptied);
 		pthread_cond_destroy(&pl->filled);
 		pthread_mutex_destroy(&pl->lock);
-	} else if (pdmv2_keylog_count(a->keylog) > 0) {
+	} else if (pdmv2_keylog_count(analysis_keylog(a)) > 0) {
 		/* the key log is complete: main loads it before any input */
-		pl->pre = preopen_new(a->keylog, a->cfg.kri_window, 65536);
+		pl->pre = preopen_new(analysis_keylog(a),
+				      analysis_config(a)->kri_window, 65536);
 		pl->share = PREOPEN_SHARES;
 	}
 	return pl;
@@ -150,10 +151,9 @@ hand_over(struct pipeline *pl)
 	 * reader takes on the directions of one more group.  The analysis
 	 * waiting for this very chunk means the reader is the slower: it
 	 * gives one group back.  A direction stays with one thread while
-	 * the share holds, so its keys are derived once.  Opening
-	 * everything made the reader the slower thread by two to one; whole
-	 * chunks on or off instead (each thread deriving every key) took a
-	 * tenth longer on the 1M and 10M bench captures. */
+	 * the share holds, so its keys are derived once: opening everything
+	 * would make the reader the slower thread, and whole chunks on or
+	 * off would have each thread derive every key. */
 	if (next - pl->consumed >= 3 && pl->share < PREOPEN_SHARES)
 		pl->share++;
 	else if (next - pl->consumed <= 1 && pl->share > 0)

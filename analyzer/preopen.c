@@ -96,7 +96,7 @@ preopen_free(struct preopen *p)
 }
 
 /* The direction's record, made at its first encrypted option; NULL
- * when none can be made (out of memory: the analysis opens alone). */
+ * when none can be made (the analysis then opens alone). */
 static struct sender *
 sender_of(struct preopen *p, const struct frame_work *fw)
 {

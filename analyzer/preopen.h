@@ -5,11 +5,11 @@
  * largest cost while the reader waits.  The reader therefore keeps a
  * decryptor of its own per sender direction (state only: no epochs, no
  * PRSEQ record) and opens the encrypted options of a share of the
- * directions (pipeline.c sets it) as it reads them; the
- * analysis hands that answer to pdmv2_decryptor_open_preopened, which
- * uses it only for the exact key it was opened with (decrypt.h).  The
- * report is therefore the same as without it, byte for byte, and the
- * reader still touches nothing the analysis owns.
+ * directions (pipeline.c sets it) as it reads them; the analysis hands
+ * that answer to pdmv2_decryptor_open_preopened, which uses it only for
+ * the exact key it was opened with (lib/decrypt_ahead.h).  The report is
+ * therefore the same as without it, byte for byte, and the reader still
+ * touches nothing the analysis owns.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -255,13 +255,12 @@ static json_object *
 j_summary(struct analysis *a)
 {
 	json_object *root = json_object_new_object(), *o, *arr;
+	const GPtrArray *inputs = analysis_inputs(a), *files, *warnings;
+	const struct pdmv2_keylog *kl = analysis_keylog(a);
+	struct analysis_totals t;
 	size_t i;
 
-	if (a->epoch_spill.failed && !a->epoch_spill.warned) {
-		a->epoch_spill.warned = true;
-		analysis_warn(a, "no temporary file for finished Kri epochs (TMPDIR?): "
-			      "they are kept in memory");
-	}
+	analysis_totals(a, &t);
 
 	put(root, "schema", json_object_new_string(REPORT_SCHEMA));
 	o = json_object_new_object();
@@ -270,8 +269,8 @@ j_summary(struct analysis *a)
 	put(root, "tool", o);
 
 	arr = json_object_new_array();
-	for (i = 0; i < a->inputs->len; i++) {
-		struct input_info *in = g_ptr_array_index(a->inputs, i);
+	for (i = 0; i < inputs->len; i++) {
+		struct input_info *in = g_ptr_array_index(inputs, i);
 
 		o = json_object_new_object();
 		put(o, "file", json_object_new_string(in->file));
@@ -286,26 +285,27 @@ j_summary(struct analysis *a)
 	put(root, "inputs", arr);
 
 	o = json_object_new_object();
-	put(o, "packets", j_u64(a->packets));
-	put(o, "ipv6_packets", j_u64(a->ipv6_packets));
-	put(o, "first_ts", a->packets ? j_time(a->first_ts) : NULL);
-	put(o, "last_ts", a->packets ? j_time(a->last_ts) : NULL);
-	put(o, "duration_us", a->packets ?
-	    j_double((double)(a->last_ts - a->first_ts) / 1e3) : NULL);
-	if (a->skipped_linktype)
-		put(o, "skipped_linktype", j_u64(a->skipped_linktype));
+	put(o, "packets", j_u64(t.packets));
+	put(o, "ipv6_packets", j_u64(t.ipv6_packets));
+	put(o, "first_ts", t.packets ? j_time(t.first_ts) : NULL);
+	put(o, "last_ts", t.packets ? j_time(t.last_ts) : NULL);
+	put(o, "duration_us", t.packets ?
+	    j_double((double)(t.last_ts - t.first_ts) / 1e3) : NULL);
+	if (t.skipped_linktype)
+		put(o, "skipped_linktype", j_u64(t.skipped_linktype));
 	put(root, "capture", o);
 
 	o = json_object_new_object();
 	arr = json_object_new_array();
-	for (i = 0; i < a->keylog_files->len; i++)
+	files = analysis_keylog_files(a);
+	for (i = 0; i < files->len; i++)
 		json_object_array_add(arr, json_object_new_string(
-			g_ptr_array_index(a->keylog_files, i)));
+			g_ptr_array_index(files, i)));
 	put(o, "files", arr);
-	put(o, "entries", j_u64(pdmv2_keylog_count(a->keylog)));
+	put(o, "entries", j_u64(pdmv2_keylog_count(kl)));
 	arr = json_object_new_array();
-	for (i = 0; i < pdmv2_keylog_ndiag(a->keylog); i++) {
-		const struct pdmv2_keylog_diag *d = pdmv2_keylog_diag(a->keylog, i);
+	for (i = 0; i < pdmv2_keylog_ndiag(kl); i++) {
+		const struct pdmv2_keylog_diag *d = pdmv2_keylog_diag(kl, i);
 		json_object *e;
 
 		if (!d->is_error)
@@ -320,20 +320,20 @@ j_summary(struct analysis *a)
 	put(root, "keylog", o);
 
 	o = json_object_new_object();
-	put(o, "packets", j_u64(a->pdm.packets));
-	put(o, "pdm_v1", j_u64(a->pdm.v1));
-	put(o, "pdmv2_plain", j_u64(a->pdm.plain));
-	put(o, "pdmv2_encrypted", j_u64(a->pdm.encrypted));
-	put(o, "decrypted", j_u64(a->pdm.decrypted));
-	put(o, "auth_failed", j_u64(a->pdm.auth_failed));
-	put(o, "no_key", j_u64(a->pdm.no_key));
-	put(o, "malformed", j_u64(a->pdm.malformed));
-	put(o, "truncated", j_u64(a->pdm.truncated));
+	put(o, "packets", j_u64(t.pdm.packets));
+	put(o, "pdm_v1", j_u64(t.pdm.v1));
+	put(o, "pdmv2_plain", j_u64(t.pdm.plain));
+	put(o, "pdmv2_encrypted", j_u64(t.pdm.encrypted));
+	put(o, "decrypted", j_u64(t.pdm.decrypted));
+	put(o, "auth_failed", j_u64(t.pdm.auth_failed));
+	put(o, "no_key", j_u64(t.pdm.no_key));
+	put(o, "malformed", j_u64(t.pdm.malformed));
+	put(o, "truncated", j_u64(t.pdm.truncated));
 	put(root, "pdm", o);
 
 	o = json_object_new_object();
 	for (i = 0; i < AN_COUNT; i++) {
-		const struct anomaly_list *l = &a->anomalies[i];
+		const struct anomaly_list *l = &t.anomalies[i];
 		json_object *x, *frames;
 		unsigned k;
 
@@ -348,24 +348,25 @@ j_summary(struct analysis *a)
 		put(o, anomaly_names[i], x);
 	}
 	put(root, "anomalies", o);
-	put(root, "global_pointer", j_gptr(a->gptr));
+	put(root, "global_pointer", j_gptr(analysis_gptr(a)));
 
 	arr = json_object_new_array();
-	for (i = 0; i < a->warnings->len; i++)
+	warnings = analysis_warnings(a);
+	for (i = 0; i < warnings->len; i++)
 		json_object_array_add(arr, json_object_new_string(
-			g_ptr_array_index(a->warnings, i)));
+			g_ptr_array_index(warnings, i)));
 	put(root, "warnings", arr);
 	return root;
 }
 
 json_object *
-analysis_report(struct analysis *a)
+report_json(struct analysis *a)
 {
 	json_object *root = j_summary(a), *flows = json_object_new_array();
 	size_t i;
 
-	for (i = 0; i < a->flow_order->len; i++) {
-		const struct flow *f = g_ptr_array_index(a->flow_order, i);
+	for (i = 0; i < analysis_nflows(a); i++) {
+		const struct flow *f = analysis_flow(a, (guint)i);
 
 		if (f && !f->streamed)
 			json_object_array_add(flows, j_flow(a, f));
@@ -380,19 +381,19 @@ report_stream_flow(struct analysis *a, const struct flow *f)
 {
 	json_object *j = j_flow(a, f);
 
-	fprintf(a->cfg.jsonl_out, "%s\n", json_object_to_json_string_ext(j,
+	fprintf(analysis_config(a)->jsonl_out, "%s\n", json_object_to_json_string_ext(j,
 		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);
 }
 
 void
-analysis_finish_stream(struct analysis *a)
+report_finish_stream(struct analysis *a)
 {
 	json_object *sum;
 	size_t i;
 
-	for (i = 0; i < a->flow_order->len; i++) {
-		struct flow *f = g_ptr_array_index(a->flow_order, i);
+	for (i = 0; i < analysis_nflows(a); i++) {
+		struct flow *f = analysis_flow(a, (guint)i);
 
 		if (f && !f->streamed) {
 			report_stream_flow(a, f);
@@ -400,7 +401,7 @@ analysis_finish_stream(struct analysis *a)
 		}
 	}
 	sum = j_summary(a);
-	fprintf(a->cfg.jsonl_out, "%s\n", json_object_to_json_string_ext(sum,
+	fprintf(analysis_config(a)->jsonl_out, "%s\n", json_object_to_json_string_ext(sum,
 		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(sum);
 }
@@ -435,8 +436,8 @@ report_write(struct analysis *a, FILE *out, bool pretty)
 	fwrite(text, 1, len, out);
 	fputs(pretty ? ",\n  \"flows\": [" : ",\"flows\":[", out);
 	json_object_put(sum);
-	for (i = 0; i < a->flow_order->len; i++) {
-		const struct flow *f = g_ptr_array_index(a->flow_order, i);
+	for (i = 0; i < analysis_nflows(a); i++) {
+		const struct flow *f = analysis_flow(a, (guint)i);
 		json_object *j;
 
 		if (!f || f->streamed)

@@ -6,10 +6,10 @@
 #ifndef ANALYZER_REPORT_H
 #define ANALYZER_REPORT_H
 
-#include "analyze.h"
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "analyze.h"
 #include "flow.h"
 
 #define REPORT_SCHEMA "pdmv2-analyze/1"
@@ -19,7 +19,12 @@
  * 0 or -1. */
 int report_write(struct analysis *a, FILE *out, bool pretty);
 
+/* The report object (json-c), flows not yet streamed included. */
+struct json_object *report_json(struct analysis *a);
+
 /* --jsonl: write one finished flow as a line. */
 void report_stream_flow(struct analysis *a, const struct flow *f);
+/* --jsonl: the remaining flows, one line each, then the summary. */
+void report_finish_stream(struct analysis *a);
 
 #endif

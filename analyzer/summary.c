@@ -25,16 +25,18 @@ fmt_us(char *buf, size_t n, const struct pdmv2_dist *d)
 void
 summary_print(FILE *out, const struct analysis *a)
 {
-	size_t i;
+	struct analysis_totals t;
+	guint i;
 
+	analysis_totals(a, &t);
 	fprintf(out, "%llu packets, %llu with PDM (%llu decrypted, %llu auth failed, "
-		"%llu no key)\n", (unsigned long long)a->packets,
-		(unsigned long long)a->pdm.packets, (unsigned long long)a->pdm.decrypted,
-		(unsigned long long)a->pdm.auth_failed, (unsigned long long)a->pdm.no_key);
+		"%llu no key)\n", (unsigned long long)t.packets,
+		(unsigned long long)t.pdm.packets, (unsigned long long)t.pdm.decrypted,
+		(unsigned long long)t.pdm.auth_failed, (unsigned long long)t.pdm.no_key);
 	fprintf(out, "%4s %-6s %-52s %10s %10s %6s\n", "id", "proto",
 		"client -> server", "rtt", "srv delay", "lost");
-	for (i = 0; i < a->flow_order->len; i++) {
-		const struct flow *f = g_ptr_array_index(a->flow_order, i);
+	for (i = 0; i < analysis_nflows(a); i++) {
+		const struct flow *f = analysis_flow(a, i);
 		char c[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN], ends[128];
 		char rtt[32], sd[32];
 

@@ -315,7 +315,7 @@ pdmv2_state_process(const struct pdmv2_walk *w, bool tcp_syn,
 		d = direction_for(ft);
 		out->status = d->dec ? pdmv2_decryptor_open(d->dec, opt, frame, ts_ns,
 							    &out->m, &out->kri) :
-				       PDMV2_ERR_NOMEM;
+				       PDMV2_ERR_INVALID;
 		out->readable = out->status == PDMV2_OK;
 	}
 	if (!out->readable)

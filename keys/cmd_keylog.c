@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "keyutil.h"
+#include "pdmv2/hex.h"
 #include "pdmv2/keylog.h"
 #include "pdmv2/walk.h"
 
@@ -61,7 +62,7 @@ cmd_derive_secondary(int argc, char **argv)
 		fprintf(stderr, "pdmv2-keys: derivation failed\n");
 		return 1;
 	}
-	hex_print(hex, out, 32);
+	pdmv2_hex_encode(out, 32, hex);
 	if (server_s)
 		printf("PDMV2_SECRET %s %s %s %s -\n", client_s, server_s,
 		       pdmv2_aead_name(aead), hex);
@@ -175,8 +176,8 @@ cmd_session_key(int argc, char **argv)
 	for (i = 0; i < n && i < 16; i++) {
 		if (pdmv2_keysrc_derive(src[i], ft, (uint32_t)kri, &aead, key, nonce) != PDMV2_OK)
 			continue;
-		hex_print(khex, key, pdmv2_aead_key_len(aead));
-		hex_print(nhex, nonce, 12);
+		pdmv2_hex_encode(key, pdmv2_aead_key_len(aead), khex);
+		pdmv2_hex_encode(nonce, 12, nhex);
 		printf("PDMV2_SESSION_KEY %s %u %s %u %u %lu %s %s %s\n", saddr, sport,
 		       daddr, dport, proto, kri, pdmv2_aead_name(aead), khex, nhex);
 		if (n > 1)

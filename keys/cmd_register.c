@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "keyutil.h"
+#include "pdmv2/hex.h"
 #include "pdmv2/hpke.h"
 
 #define SALT_BYTES 16
@@ -102,8 +103,8 @@ emit_secret(const struct reg_args *a, const uint8_t client[16],
 
 	inet_ntop(AF_INET6, client, c, sizeof(c));
 	inet_ntop(AF_INET6, server, s, sizeof(s));
-	hex_print(sec_hex, secret, 32);
-	hex_print(salt_hex, salt, salt_len);
+	pdmv2_hex_encode(secret, 32, sec_hex);
+	pdmv2_hex_encode(salt, salt_len, salt_hex);
 	snprintf(line, sizeof(line), "PDMV2_SECRET %s %s %s %s %s", c, s,
 		 pdmv2_aead_name(a->aead), sec_hex, salt_len ? salt_hex : "-");
 	if (a->keylog)
@@ -136,8 +137,8 @@ cmd_encap(int argc, char **argv)
 		fprintf(stderr, "pdmv2-keys: encapsulation failed\n");
 		return 1;
 	}
-	hex_print(enc_hex, enc, 32);
-	hex_print(salt_hex, salt, sizeof(salt));
+	pdmv2_hex_encode(enc, 32, enc_hex);
+	pdmv2_hex_encode(salt, sizeof(salt), salt_hex);
 	if (a.json)
 		printf("{\"enc\": \"%s\", \"salt\": \"%s\", \"aead\": \"%s\"}\n", enc_hex,
 		       salt_hex, pdmv2_aead_name(a.aead));

@@ -153,12 +153,6 @@ hex_arg(const char *what, const char *hex, uint8_t *out, size_t want_min,
 	return 0;
 }
 
-void
-hex_print(char *out, const uint8_t *b, size_t n)
-{
-	pdmv2_hex_encode(b, n, out);
-}
-
 int
 addr_arg(const char *what, const char *s, uint8_t a[16])
 {

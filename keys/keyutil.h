@@ -22,7 +22,6 @@ int key_save_pair(const char *priv_path, const char *pub_path,
 
 int hex_arg(const char *what, const char *hex, uint8_t *out, size_t want_min,
 	    size_t want_max, size_t *len);
-void hex_print(char *out, const uint8_t *b, size_t n);	/* out: 2n + 1 */
 int addr_arg(const char *what, const char *s, uint8_t a[16]);
 int aead_arg(const char *s, enum pdmv2_aead *aead);
 

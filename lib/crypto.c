@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "aead_evp.h"
 #include "hkdf.h"
 #include "pdmv2/crypto.h"
 #include "pdmv2/reader.h"
@@ -244,8 +246,7 @@ pdmv2_cipher_new(enum pdmv2_aead aead, const uint8_t *key,
 	*out = NULL;
 	if (!pdmv2_aead_key_len(aead))
 		return PDMV2_ERR_INVALID;
-	if (!(c = calloc(1, sizeof(*c))))
-		return PDMV2_ERR_NOMEM;
+	c = g_new0(struct pdmv2_cipher, 1);
 	c->aead = aead;
 	c->evp = pdmv2_aead_evp(aead);
 	c->key_len = pdmv2_aead_key_len(aead);
@@ -267,7 +268,7 @@ pdmv2_cipher_free(struct pdmv2_cipher *c)
 	EVP_CIPHER_CTX_free(c->open);	/* OpenSSL cleanses the key schedule */
 	EVP_CIPHER_CTX_free(c->seal);
 	pdmv2_wipe(c, sizeof(*c));
-	free(c);
+	g_free(c);
 }
 
 enum pdmv2_err

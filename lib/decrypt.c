@@ -15,8 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "pdmv2/decrypt.h"
-#include "pdmv2/prefetch.h"
+#include "decrypt_ahead.h"
+#include "kri_ahead.h"
+#include "prefetch.h"
 
 #define MAX_CANDIDATES 16
 #define CACHE_SLOTS 4	/* current, next, previous phase and a spare */
@@ -25,9 +29,9 @@
  * slots cannot hold, and each key derivation (two HKDF expands) costs
  * some thirty opens.  So the key material of kri below 2W (at most
  * KEYMAT_KRI) is kept per candidate, 52 bytes each, until the state is
- * known; a slot is then re-keyed, not rebuilt.  A packet of a direction
- * whose key is wrong, or whose capture began past the window, cost
- * 54 us before and 10.5 us since (--threads 1, 40k such packets). */
+ * known; a slot is then re-keyed, not rebuilt: a direction whose key is
+ * wrong, or whose capture began past the window, would otherwise derive
+ * keys for every packet. */
 #define KEYMAT_KRI 64
 
 struct keymat {
@@ -76,9 +80,7 @@ pdmv2_decryptor_new(struct pdmv2_keylog *kl,
 
 	*out = NULL;
 	/* aligned, so the first line is one line */
-	if (posix_memalign((void **)&d, PDMV2_CACHE_LINE, sizeof(*d)) != 0)
-		return PDMV2_ERR_NOMEM;
-	memset(d, 0, sizeof(*d));
+	d = g_aligned_alloc0(1, sizeof(*d), PDMV2_CACHE_LINE);
 	memcpy(d->ft, ft, PDMV2_FIVE_TUPLE_BYTES);
 	d->winner = -1;
 	if (kl) {
@@ -90,7 +92,7 @@ pdmv2_decryptor_new(struct pdmv2_keylog *kl,
 	d->nkm = kri_window < KEYMAT_KRI / 2 ? 2 * kri_window : KEYMAT_KRI;
 	rc = pdmv2_kri_tracker_new(kri_window, &d->tracker);
 	if (rc != PDMV2_OK) {
-		free(d);
+		g_aligned_free(d);
 		return rc;
 	}
 	*out = d;
@@ -104,7 +106,7 @@ keymat_drop(struct pdmv2_decryptor *d)
 	if (!d->km)
 		return;
 	pdmv2_wipe(d->km, d->ncand * d->nkm * sizeof(*d->km));
-	free(d->km);
+	g_free(d->km);
 	d->km = NULL;
 }
 
@@ -119,7 +121,7 @@ pdmv2_decryptor_free(struct pdmv2_decryptor *d)
 		pdmv2_cipher_free(d->cache[i].cipher);
 	keymat_drop(d);
 	pdmv2_kri_tracker_free(d->tracker);
-	free(d);
+	g_aligned_free(d);
 }
 
 /* The key of (candidate, kri): kept (see KEYMAT_KRI) or derived. */
@@ -133,9 +135,8 @@ key_for(struct pdmv2_decryptor *d, size_t cand, uint32_t kri,
 
 	if (!pdmv2_kri_known(d->tracker) && kri < d->nkm) {
 		if (!d->km)
-			d->km = calloc(d->ncand * d->nkm, sizeof(*d->km));
-		if (d->km)	/* else derived each time */
-			k = &d->km[cand * d->nkm + kri];
+			d->km = g_new0(struct keymat, d->ncand * d->nkm);
+		k = &d->km[cand * d->nkm + kri];
 	}
 	if (k && k->have) {
 		*aead = k->aead;
@@ -340,10 +341,9 @@ pdmv2_decryptor_prefetch(const struct pdmv2_decryptor *d,
 
 	if (level == 0) {
 		/* The first line is all level 1 reads, and all a packet of
-		 * the current phase does.  Loading the cache's second line
-		 * too ran 9% faster all the same (paired runs of the 1M
-		 * bench capture: 18 and 14 of 20 faster): measured, not
-		 * understood. */
+		 * the current phase does.  The cache's second line is
+		 * loaded too: the paired bench found it faster
+		 * (doc/performance.md), though nothing here explains why. */
 		pdmv2_prefetch_range(d, offsetof(struct pdmv2_decryptor, cache) +
 					     sizeof(d->cache));
 		return;

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pdmv2/dist.h"
+#include <glib.h>
+
+#include "dist_batch.h"
 
 #define SUB (1 << PDMV2_DIST_SUB_BITS)
 /* Buckets per block of counts: a quarter of a power of two, 256 bytes.
@@ -67,8 +69,8 @@ pdmv2_dist_free(struct pdmv2_dist *d)
 	uint32_t i;
 
 	for (i = 0; i < d->nblk; i++)
-		free(d->blk[i]);
-	free(d->blk);
+		g_free(d->blk[i]);
+	g_free(d->blk);
 	d->blk = NULL;
 	d->nblk = 0;
 }
@@ -85,7 +87,7 @@ table_entry(const struct pdmv2_dist *d, int32_t b)
 
 /* Make block b addressable, growing the block table geometrically
  * toward it (a table entry is a pointer: 8 bytes, not a block). */
-static int
+static void
 ensure_block(struct pdmv2_dist *d, int32_t b)
 {
 	int32_t lo, hi;
@@ -93,7 +95,7 @@ ensure_block(struct pdmv2_dist *d, int32_t b)
 	uint64_t **t;
 
 	if (table_entry(d, b))
-		return 1;
+		return;
 	if (!d->nblk) {
 		lo = b;
 		hi = b + 1;
@@ -107,30 +109,26 @@ ensure_block(struct pdmv2_dist *d, int32_t b)
 			hi = b + (int32_t)grow;
 	}
 	n = (uint32_t)(hi - lo);
-	t = calloc(n, sizeof(*t));
-	if (!t)
-		return 0;
+	t = g_new0(uint64_t *, n);
 	if (d->nblk)
 		memcpy(t + (d->blo - lo), d->blk, d->nblk * sizeof(*t));
-	free(d->blk);
+	g_free(d->blk);
 	d->blk = t;
 	d->blo = lo;
 	d->nblk = n;
-	return 1;
 }
 
-/* Bucket idx's count, its block made if need be; NULL without memory. */
+/* Bucket idx's count, its block made if need be. */
 static uint64_t *
 bucket_count(struct pdmv2_dist *d, int32_t idx)
 {
 	int32_t b = floor_div(idx, BLOCK);
 	uint64_t **blk;
 
-	if (!ensure_block(d, b))
-		return NULL;
+	ensure_block(d, b);
 	blk = table_entry(d, b);
-	if (!*blk && !(*blk = calloc(BLOCK, sizeof(**blk))))
-		return NULL;
+	if (!*blk)
+		*blk = g_new0(uint64_t, BLOCK);
 	return &(*blk)[idx - b * BLOCK];
 }
 
@@ -179,26 +177,25 @@ pdmv2_dist_warm(struct pdmv2_dist_pending *p)
 	}
 }
 
-int
+void
 pdmv2_dist_count(const struct pdmv2_dist_pending *p)
 {
 	uint64_t *c = p->c;
 
 	if (!p->d)
-		return 1;
-	if (!c && !(c = bucket_count(p->d, p->idx)))
-		return 0;
+		return;
+	if (!c)
+		c = bucket_count(p->d, p->idx);
 	(*c)++;
-	return 1;
 }
 
-int
+void
 pdmv2_dist_add(struct pdmv2_dist *d, double us)
 {
 	struct pdmv2_dist_pending p;
 
 	pdmv2_dist_note(d, us, &p);
-	return pdmv2_dist_count(&p);
+	pdmv2_dist_count(&p);
 }
 
 double

@@ -9,12 +9,9 @@ static const char *const messages[PDMV2_ERR_COUNT_] = {
 	[PDMV2_OK] = "success",
 	[PDMV2_ERR_TRUNCATED] = "truncated",
 	[PDMV2_ERR_MALFORMED] = "malformed",
-	[PDMV2_ERR_NOT_FOUND] = "not found",
-	[PDMV2_ERR_UNSUPPORTED] = "not supported",
 	[PDMV2_ERR_AUTH] = "authentication failed",
 	[PDMV2_ERR_NO_KEY] = "no key",
 	[PDMV2_ERR_CRYPTO] = "cryptographic library error",
-	[PDMV2_ERR_NOMEM] = "out of memory",
 	[PDMV2_ERR_IO] = "input/output error",
 	[PDMV2_ERR_INVALID] = "invalid argument",
 };

@@ -12,6 +12,8 @@
 #include <openssl/params.h>
 #include <pthread.h>
 
+#include <glib.h>
+
 #include "hkdf.h"
 #include "pdmv2/reader.h"
 
@@ -124,7 +126,7 @@ pdmv2_hkdf_expand(const uint8_t *prk, size_t prk_len, const uint8_t *info,
 }
 
 /* [I2OSP(L, 2) when with_len] || "HPKE-v1" || suite_id || label || data
- * into stack when it fits, else a heap buffer; NULL without memory. */
+ * into stack when it fits, else a heap buffer. */
 static uint8_t *
 labeled_input(uint8_t stack[LABELED_STACK], bool with_len, size_t L,
 	      const uint8_t *suite_id, size_t id_len, const char *label,
@@ -134,9 +136,7 @@ labeled_input(uint8_t stack[LABELED_STACK], bool with_len, size_t L,
 	uint8_t *buf;
 
 	*n = (with_len ? 2 : 0) + 7 + id_len + ll + data_len;
-	buf = *n <= LABELED_STACK ? stack : malloc(*n);
-	if (!buf)
-		return NULL;
+	buf = *n <= LABELED_STACK ? stack : g_malloc(*n);
 	if (with_len) {
 		pdmv2_put_u16(buf, (uint16_t)L);
 		k = 2;
@@ -157,7 +157,7 @@ labeled_done(uint8_t *buf, const uint8_t *stack, size_t n)
 {
 	pdmv2_wipe(buf, n);
 	if (buf != stack)
-		free(buf);
+		g_free(buf);
 }
 
 enum pdmv2_err
@@ -170,9 +170,8 @@ pdmv2_hkdf_labeled_extract(const uint8_t *suite_id, size_t id_len,
 	enum pdmv2_err rc;
 	size_t n;
 
-	if (!(buf = labeled_input(stack, false, 0, suite_id, id_len, label, ikm,
-				  ikm_len, &n)))
-		return PDMV2_ERR_NOMEM;
+	buf = labeled_input(stack, false, 0, suite_id, id_len, label, ikm,
+			    ikm_len, &n);
 	rc = pdmv2_hkdf_extract(salt, salt_len, buf, n, prk);
 	labeled_done(buf, stack, n);
 	return rc;
@@ -190,9 +189,8 @@ pdmv2_hkdf_labeled_expand(const uint8_t *suite_id, size_t id_len,
 
 	if (L > 0xFFFF)
 		return PDMV2_ERR_INVALID;
-	if (!(buf = labeled_input(stack, true, L, suite_id, id_len, label, info,
-				  info_len, &n)))
-		return PDMV2_ERR_NOMEM;
+	buf = labeled_input(stack, true, L, suite_id, id_len, label, info,
+			    info_len, &n);
 	rc = pdmv2_hkdf_expand(prk, PDMV2_HKDF_HASH_LEN, buf, n, out, L);
 	labeled_done(buf, stack, n);
 	return rc;

@@ -2,7 +2,7 @@
  * hkdf.h - internal: the OpenSSL pieces the PDMv2 profile (crypto.c) and
  * HPKE (hpke.c) share: HKDF-SHA256 extract and expand on EVP_KDF, RFC
  * 9180's labeled forms of them (the two differ only in the labels and
- * suite ids they pass), and the EVP cipher of each AEAD.
+ * suite ids they pass).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -33,7 +33,7 @@ enum pdmv2_err pdmv2_hkdf_expand(const uint8_t *prk, size_t prk_len,
  *   LabeledExpand  = Expand(prk, I2OSP(L, 2) || "HPKE-v1" || suite_id ||
  *                           label || info, L)
  * The labeled input is wiped after use (ikm is a secret).  ERR_INVALID
- * for L over 65535; ERR_NOMEM if a long input finds no memory. */
+ * for L over 65535. */
 enum pdmv2_err pdmv2_hkdf_labeled_extract(const uint8_t *suite_id, size_t id_len,
 					  const uint8_t *salt, size_t salt_len,
 					  const char *label,
@@ -44,7 +44,4 @@ enum pdmv2_err pdmv2_hkdf_labeled_expand(const uint8_t *suite_id, size_t id_len,
 					 const char *label,
 					 const uint8_t *info, size_t info_len,
 					 uint8_t *out, size_t L);
-/* The EVP cipher of an AEAD id; NULL if unknown. */
-const EVP_CIPHER *pdmv2_aead_evp(enum pdmv2_aead aead);
-
 #endif

@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "aead_evp.h"
 #include "hkdf.h"
 #include "pdmv2/hpke.h"
 #include "pdmv2/reader.h"
@@ -228,7 +229,7 @@ aead_run(struct pdmv2_hpke_ctx *ctx, int enc, const uint8_t *aad, size_t aad_len
 	enum pdmv2_err rc = PDMV2_ERR_CRYPTO;
 
 	if (!c)
-		return PDMV2_ERR_NOMEM;
+		return PDMV2_ERR_CRYPTO;
 	if (!enc && in_len < 16) {
 		EVP_CIPHER_CTX_free(c);
 		return PDMV2_ERR_AUTH;

@@ -17,7 +17,8 @@
 #include <glib.h>
 
 #include "pdmv2/kri.h"
-#include "pdmv2/prefetch.h"
+#include "kri_ahead.h"
+#include "prefetch.h"
 #include "prseq.h"
 
 struct prseq_phase {
@@ -57,9 +58,7 @@ pdmv2_kri_tracker_new(unsigned window, struct pdmv2_kri_tracker **out)
 	if (window == 0)
 		return PDMV2_ERR_INVALID;
 	/* aligned, so the first line is one line */
-	if (posix_memalign((void **)&t, PDMV2_CACHE_LINE, sizeof(*t)) != 0)
-		return PDMV2_ERR_NOMEM;
-	memset(t, 0, sizeof(*t));
+	t = g_aligned_alloc0(1, sizeof(*t), PDMV2_CACHE_LINE);
 	t->window = window;
 	t->epochs = g_array_new(FALSE, TRUE, sizeof(struct pdmv2_kri_epoch));
 	*out = t;
@@ -74,7 +73,7 @@ pdmv2_kri_tracker_free(struct pdmv2_kri_tracker *t)
 	g_array_free(t->epochs, TRUE);
 	prseq_record_free(&t->ph[0].rec);
 	prseq_record_free(&t->ph[1].rec);
-	free(t);
+	g_aligned_free(t);
 }
 
 struct attempt {
@@ -235,7 +234,7 @@ phase_for(struct pdmv2_kri_tracker *t, uint32_t kri)
 	phase_reset(&t->ph[0], kri);
 	/* phases of a sender run about as long as each other: start this
 	 * one's table at the size the last one reached */
-	(void)prseq_record_size_like(&t->ph[0].rec, &t->ph[1].rec);
+	prseq_record_size_like(&t->ph[0].rec, &t->ph[1].rec);
 	return &t->ph[0];
 }
 
@@ -261,7 +260,6 @@ check_prseq(struct pdmv2_kri_tracker *t, const struct pdmv2_option *opt,
 		res->nonce_reuse = true;
 		break;
 	case PRSEQ_NEW:
-	case PRSEQ_UNCHECKED:
 		break;
 	}
 }

@@ -312,19 +312,3 @@ pdmv2_delta_encode(double us, uint16_t *delta, uint8_t *scale)
 	}
 	return false;
 }
-
-const char *
-pdmv2_variant_name(enum pdmv2_variant v)
-{
-	switch (v) {
-	case PDMV2_VARIANT_PDM:
-		return "pdm";
-	case PDMV2_VARIANT_PLAIN:
-		return "pdmv2-plain";
-	case PDMV2_VARIANT_ENCRYPTED:
-		return "pdmv2-encrypted";
-	case PDMV2_VARIANT_NONE:
-		break;
-	}
-	return "none";
-}

@@ -10,15 +10,16 @@
  * latest first sightings with their fingerprints.  The common path
  * touches a bitmap word and writes a ring slot; only a repeat scans the
  * ring, newest first, as duplicates come soon after their original.
- * The record used to keep every fingerprint of a phase (a log, then a
- * 64 KiB table): up to 196 KiB a phase, so a capture whose keys rotate
- * every 30000 packets took 2.4 times the memory at 10M packets as at 1M
- * (measured).  Now the size is fixed whatever the phase's length.
+ * Either way the size is bounded whatever the phase's length: a record
+ * of every fingerprint of a phase would make memory grow with the
+ * packets of a capture whose keys rotate rarely.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <glib.h>
 
 #include "pdmv2/option.h"
 #include "prseq.h"
@@ -46,21 +47,17 @@ probe(const struct prseq_record *r, uint16_t prseq)
 	return i;
 }
 
-static bool
+static void
 sparse_grow(struct prseq_record *r, uint32_t nslot)
 {
 	uint32_t *old = r->slot, nold = r->nslot, i;
 
-	if (!(r->slot = calloc(nslot, sizeof(*r->slot)))) {
-		r->slot = old;
-		return false;
-	}
+	r->slot = g_new0(uint32_t, nslot);
 	r->nslot = nslot;
 	for (i = 0; i < nold; i++)
 		if (old[i])
 			r->slot[probe(r, (uint16_t)(old[i] >> 16))] = old[i];
-	free(old);
-	return true;
+	g_free(old);
 }
 
 #define RING 512	/* 2 KiB: at least PRSEQ_RECENT_KEPT after a switch */
@@ -75,15 +72,15 @@ ring_put(struct prseq_record *r, uint32_t e)
 }
 
 /* The sparse entries become the bitmap and the ring. */
-static bool
+static void
 to_dense(struct prseq_record *r)
 {
 	uint32_t i;
 
-	if (!r->seen && !(r->seen = calloc(VALUES / 64, sizeof(uint64_t))))
-		return false;
-	if (!r->recent && !(r->recent = malloc(RING * sizeof(*r->recent))))
-		return false;
+	if (!r->seen)
+		r->seen = g_new0(uint64_t, VALUES / 64);
+	if (!r->recent)
+		r->recent = g_new(uint32_t, RING);
 	r->nrecent = 0;
 	for (i = 0; i < r->nslot; i++) {
 		uint32_t e = r->slot[i], v = e >> 16;
@@ -93,11 +90,10 @@ to_dense(struct prseq_record *r)
 		r->seen[v / 64] |= UINT64_C(1) << (v % 64);
 		ring_put(r, e);
 	}
-	free(r->slot);
+	g_free(r->slot);
 	r->slot = NULL;
 	r->nslot = r->nused = 0;
 	r->dense = true;
-	return true;
 }
 
 static enum prseq_seen
@@ -131,16 +127,17 @@ prseq_record_add(struct prseq_record *r, uint16_t prseq, uint16_t fp)
 	prseq &= PDMV2_PRSEQ_MAX;
 	if (r->dense)
 		return dense_add(r, prseq, fp);
-	if (!r->nslot && !sparse_grow(r, SPARSE_FIRST_SLOTS))
-		return PRSEQ_UNCHECKED;
+	if (!r->nslot)
+		sparse_grow(r, SPARSE_FIRST_SLOTS);
 	i = probe(r, prseq);
 	if (r->slot[i])
 		return (uint16_t)r->slot[i] == fp ? PRSEQ_DUPLICATE : PRSEQ_REUSE;
 	if (2 * (r->nused + 1) > r->nslot) {
-		if (2 * r->nslot > SPARSE_MAX_SLOTS)
-			return to_dense(r) ? dense_add(r, prseq, fp) : PRSEQ_UNCHECKED;
-		if (!sparse_grow(r, 2 * r->nslot))
-			return PRSEQ_UNCHECKED;
+		if (2 * r->nslot > SPARSE_MAX_SLOTS) {
+			to_dense(r);
+			return dense_add(r, prseq, fp);
+		}
+		sparse_grow(r, 2 * r->nslot);
 		i = probe(r, prseq);
 	}
 	r->slot[i] = (uint32_t)prseq << 16 | fp;
@@ -160,27 +157,25 @@ prseq_record_reset(struct prseq_record *r)
 	}
 }
 
-bool
+void
 prseq_record_size_like(struct prseq_record *r, const struct prseq_record *like)
 {
 	uint32_t want = like->dense ? SPARSE_MAX_SLOTS : like->nslot, *slot;
 
 	if (r->dense || r->nused != 0 || want <= r->nslot)
-		return true;
-	if (!(slot = calloc(want, sizeof(*slot))))
-		return false;
-	free(r->slot);
+		return;
+	slot = g_new0(uint32_t, want);
+	g_free(r->slot);
 	r->slot = slot;
 	r->nslot = want;
-	return true;
 }
 
 void
 prseq_record_free(struct prseq_record *r)
 {
-	free(r->slot);
-	free(r->seen);
-	free(r->recent);
+	g_free(r->slot);
+	g_free(r->seen);
+	g_free(r->recent);
 	memset(r, 0, sizeof(*r));
 }
 

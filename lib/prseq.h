@@ -38,7 +38,6 @@ enum prseq_seen {
 	PRSEQ_NEW,
 	PRSEQ_DUPLICATE,	/* same fingerprint */
 	PRSEQ_REUSE,		/* another fingerprint, or a repeat too old */
-	PRSEQ_UNCHECKED,	/* out of memory: not recorded */
 };
 
 /* fp: 16 bits of the packet's tag, never 0. */
@@ -48,9 +47,8 @@ enum prseq_seen prseq_record_add(struct prseq_record *r, uint16_t prseq,
 void prseq_record_reset(struct prseq_record *r);
 /* r empty: make its sparse table as large as like's got (or the
  * largest, when like went dense), so a phase as long as the last one
- * skips the regrowths and rehashes.  A hint: false when out of memory,
- * r unchanged and still usable. */
-bool prseq_record_size_like(struct prseq_record *r,
+ * skips the regrowths and rehashes. */
+void prseq_record_size_like(struct prseq_record *r,
 			    const struct prseq_record *like);
 void prseq_record_free(struct prseq_record *r);
 /* A hint: starts loading what adding prseq will read. */

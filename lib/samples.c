@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "pdmv2/samples.h"
 
 #define RING_FIRST 8
@@ -23,45 +25,41 @@ pdmv2_samples_init(struct pdmv2_sample_state *st)
 void
 pdmv2_samples_free(struct pdmv2_sample_state *st)
 {
-	free(st->ring);
+	g_free(st->ring);
 	memset(st, 0, sizeof(*st));
 }
 
 /* Twice the slots, each kept PSNTP in its place mod the new size: the
  * kept ones differ mod the old size, so they differ mod the new one. */
-static bool
+static void
 ring_grow(struct pdmv2_sample_state *st)
 {
 	uint16_t n = st->ring ? (uint16_t)(2 * st->size) : RING_FIRST, i;
-	struct pdmv2_sample_ring_slot *r = calloc(n, sizeof(*r));
+	struct pdmv2_sample_ring_slot *r = g_new0(struct pdmv2_sample_ring_slot, n);
 
-	if (!r)
-		return false;
 	for (i = 0; st->ring && i < st->size; i++)
 		if (st->ring[i].used)
 			r[st->ring[i].psntp & (n - 1u)] = st->ring[i];
-	free(st->ring);
+	g_free(st->ring);
 	st->ring = r;
 	st->size = n;
-	return true;
 }
 
 /* The slot a server packet with this PSNTP writes: one holding another
  * PSNTP is taken only when the ring is at PDMV2_SAMPLES_RING, as a
- * fixed ring of that size would; NULL out of memory. */
+ * fixed ring of that size would. */
 static struct pdmv2_sample_ring_slot *
 slot_for(struct pdmv2_sample_state *st, uint16_t psntp)
 {
 	struct pdmv2_sample_ring_slot *s;
 
-	if (!st->ring && !ring_grow(st))
-		return NULL;
+	if (!st->ring)
+		ring_grow(st);
 	for (;;) {
 		s = &st->ring[psntp & (st->size - 1u)];
 		if (!s->used || s->psntp == psntp || st->size >= PDMV2_SAMPLES_RING)
 			return s;
-		if (!ring_grow(st))
-			return NULL;
+		ring_grow(st);
 	}
 }
 
@@ -93,8 +91,6 @@ pdmv2_samples_take(struct pdmv2_sample_state *st, enum pdmv2_role role,
 		out->has_server_rtt = sample(m->delta_tls, m->scale_dtls,
 					     &out->server_rtt_us,
 					     &out->implausible);
-		if (!slot)
-			return;
 		slot->used = true;
 		slot->psntp = m->psntp;
 		slot->psnlr = m->psnlr;

@@ -20,6 +20,7 @@
 
 #include "analyze.h"
 #include "preopen.h"
+#include "report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -58,9 +59,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data++;
 	size--;
 	a = analysis_new(&cfg);
-	(void)pdmv2_keylog_load_buffer(a->keylog, "fuzz", keylog, sizeof(keylog) - 1);
+	(void)pdmv2_keylog_load_buffer(analysis_keylog(a), "fuzz", keylog, sizeof(keylog) - 1);
 	if (batched && (data[-1] & 0x20))
-		pre = preopen_new(a->keylog, cfg.kri_window, 8);	/* fills up */
+		pre = preopen_new(analysis_keylog(a), cfg.kri_window, 8);	/* fills up */
 	while (size >= 2) {
 		size_t n = (size_t)data[0] << 8 | data[1];
 
@@ -90,9 +91,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	preopen_free(pre);
 	analysis_frames_finish(a, &in, b, nb);
 	if (cfg.jsonl) {
-		analysis_finish_stream(a);
+		report_finish_stream(a);
 	} else {
-		rep = analysis_report(a);
+		rep = report_json(a);
 		(void)json_object_to_json_string(rep);
 		json_object_put(rep);
 	}

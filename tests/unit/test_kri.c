@@ -16,6 +16,8 @@
 #include <cmocka.h>
 
 #include "pdmv2/crypto.h"
+#include "decrypt_ahead.h"
+#include "kri_ahead.h"
 #include "pdmv2/decrypt.h"
 #include "pdmv2/kri.h"
 

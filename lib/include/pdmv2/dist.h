@@ -35,25 +35,8 @@ struct pdmv2_dist {
 
 void pdmv2_dist_init(struct pdmv2_dist *d);
 void pdmv2_dist_free(struct pdmv2_dist *d);	/* frees the sketch, keeps d */
-/* Add one sample; returns false only when memory runs out (the exact
- * moments are still updated). */
-int pdmv2_dist_add(struct pdmv2_dist *d, double us);
-/* pdmv2_dist_add in parts, for callers working through batches: _note
- * updates the exact moments at once and starts loading the block table
- * entry of the sketch bucket the sample falls in; _warm, later, starts
- * loading the bucket and keeps its address (optional: without it _count
- * finds the bucket itself); _count, later still, counts it.  Run over a
- * batch's samples, each step overlaps their cache misses.  Quantiles
- * are right once every noted sample has been counted. */
-struct pdmv2_dist_pending {
-	struct pdmv2_dist *d;	/* NULL: nothing to count */
-	uint64_t *c;		/* the bucket, once _warm found its block */
-	int32_t idx;
-};
-void pdmv2_dist_note(struct pdmv2_dist *d, double us,
-		     struct pdmv2_dist_pending *p);
-void pdmv2_dist_warm(struct pdmv2_dist_pending *p);
-int pdmv2_dist_count(const struct pdmv2_dist_pending *p);
+/* Add one sample. */
+void pdmv2_dist_add(struct pdmv2_dist *d, double us);
 double pdmv2_dist_stddev(const struct pdmv2_dist *d);	/* population */
 /* p in [0,1]; NAN when empty. */
 double pdmv2_dist_quantile(const struct pdmv2_dist *d, double p);

@@ -150,6 +150,4 @@ bool pdmv2_delta_implausible(uint16_t delta, uint8_t scale);
  */
 bool pdmv2_delta_encode(double us, uint16_t *delta, uint8_t *scale);
 
-const char *pdmv2_variant_name(enum pdmv2_variant v);
-
 #endif

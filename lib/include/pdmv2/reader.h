@@ -58,16 +58,6 @@ pdmv2_reader_skip(struct pdmv2_reader *r, size_t n)
 	return true;
 }
 
-/* Move the cursor to an absolute offset (<= len). */
-static inline bool
-pdmv2_reader_seek(struct pdmv2_reader *r, size_t off)
-{
-	if (off > r->len)
-		return false;
-	r->off = off;
-	return true;
-}
-
 static inline bool
 pdmv2_reader_u8(struct pdmv2_reader *r, uint8_t *v)
 {

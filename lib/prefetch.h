@@ -1,5 +1,5 @@
 /*
- * pdmv2/prefetch.h - a hint for code working through batches of packets:
+ * prefetch.h - a hint for code working through batches of packets:
  * start loading every cache line a range of bytes touches, so that the
  * misses of a batch overlap instead of coming one after another.  A
  * prefetch never faults: a range past the end of its object costs a
