@@ -467,7 +467,8 @@ truth_packet(struct truth *t, const struct truth_pkt *p)
 		f->has_pdm = true;
 	} else {
 		f->has_v2 = true;
-		d->layout = o->layout;
+		d->layout = o->layout == PDMV2_LAYOUT_EPOCH ? PDMV2_LAYOUT_EPOCH :
+			    PDMV2_LAYOUT_KRI;
 		if (o->variant == PDMV2_VARIANT_PLAIN)
 			t->plain++;
 	}
