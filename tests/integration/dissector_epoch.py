@@ -259,9 +259,9 @@ def invisible(wrapper, so, cap, kl):
 def main():
     wrapper, so, vectors = sys.argv[1:4]
     vec = json.load(open(vectors))
-    tmp = tempfile.mkdtemp()
-    check_vectors(wrapper, so, vec, tmp)
-    check_bad(wrapper, so, vec, tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        check_vectors(wrapper, so, vec, tmp)
+        check_bad(wrapper, so, vec, tmp)
     for p in problems[:40]:
         print(p)
     print("%s: %d problems" % ("FAIL" if problems else "ok", len(problems)))
