@@ -14,7 +14,9 @@
  * lib's TLV walk and option codec, the 5-tuple to lib's chain walker,
  * exactly as pdmv2-analyze reads them.  What it finds is added as a
  * "pdmv2" protocol tree of its own, one per option, plus Info/Protocol
- * column text and the "pdmv2" tap.
+ * column text and the "pdmv2" tap.  The fields of every encoding (RFC
+ * 8250, Kri and Epoch layouts, PROFILE.md 2) are shown by walking lib's
+ * layout table, so a layout is described once, in lib/layout.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -31,7 +33,9 @@
 #include "packet-pdmv2.h"
 #include "pdmv2-state.h"
 #include "pdmv2-tap.h"
+#include "pdmv2/layout.h"
 #include "pdmv2/option.h"
+#include "pdmv2/reader.h"
 #include "pdmv2/walk.h"
 
 #define MAX_OPTS_PER_HEADER 4
@@ -45,7 +49,7 @@ static int pdmv2_tap = -1;
 
 static int hf_variant = -1, hf_layout = -1, hf_type = -1, hf_length = -1;
 static int hf_version = -1, hf_reserved = -1, hf_random = -1, hf_flag = -1;
-static int hf_epoch = -1;
+static int hf_epoch = -1, hf_reserved_metric = -1;
 static int hf_scale_dtlr = -1, hf_scale_dtls = -1, hf_gp = -1;
 static int hf_psntp = -1, hf_psnlr = -1, hf_delta_tlr = -1, hf_delta_tls = -1;
 static int hf_delta_tlr_us = -1, hf_delta_tls_us = -1;
@@ -68,6 +72,9 @@ static expert_field ei_psn_loss = EI_INIT;
 static expert_field ei_psn_dup = EI_INIT;
 static expert_field ei_psn_reordered = EI_INIT;
 static expert_field ei_gp_reset = EI_INIT;
+static expert_field ei_epoch_jump = EI_INIT;
+static expert_field ei_epoch_change = EI_INIT;
+static expert_field ei_epoch_dup = EI_INIT;
 
 static const char *pref_keylog_file = "";
 static guint pref_option_type = PDMV2_OPTION_TYPE_DEFAULT;
@@ -84,10 +91,33 @@ static const value_string variant_vals[] = {
 };
 
 static const value_string layout_vals[] = {
-	{1, "Kri layout"},
-	{2, "Epoch layout"},
+	{PDMV2_LAYOUT_KRI, "Kri layout"},
+	{PDMV2_LAYOUT_EPOCH, "Epoch layout"},
 	{0, NULL},
 };
+
+/* The field of each entry of lib's layout table (pdmv2/layout.h); the
+ * registrations below give each the mask and width the table has. */
+static int *
+field_hf(enum pdmv2_field id)
+{
+	switch (id) {
+	case PDMV2_FIELD_VERSION: return &hf_version;
+	case PDMV2_FIELD_RESERVED_HDR: return &hf_reserved;
+	case PDMV2_FIELD_RANDOM: return &hf_random;
+	case PDMV2_FIELD_FLAG: return &hf_flag;
+	case PDMV2_FIELD_EPOCH: return &hf_epoch;
+	case PDMV2_FIELD_SCALE_DTLR: return &hf_scale_dtlr;
+	case PDMV2_FIELD_SCALE_DTLS: return &hf_scale_dtls;
+	case PDMV2_FIELD_GLOBAL_POINTER: return &hf_gp;
+	case PDMV2_FIELD_PSNTP: return &hf_psntp;
+	case PDMV2_FIELD_PSNLR: return &hf_psnlr;
+	case PDMV2_FIELD_RESERVED: return &hf_reserved_metric;
+	case PDMV2_FIELD_DELTA_TLR: return &hf_delta_tlr;
+	case PDMV2_FIELD_DELTA_TLS: return &hf_delta_tls;
+	}
+	return NULL;
+}
 
 /*
  * Where the first pass found each option.  tshark's second pass (-2) and
@@ -123,23 +153,60 @@ note_opt(void *ctx, size_t off, size_t avail)
 		f->off[f->n++] = off;
 }
 
+/*
+ * lib's TLV walk stops at an option that runs past the header without
+ * naming it.  When that option is of a configured type, the plugin still
+ * shows it, as cut short (PROFILE.md 2.4): its offset, or -1.
+ */
+static int
+cut_option(const guint8 *area, size_t len)
+{
+	struct pdmv2_reader r;
+
+	pdmv2_reader_init(&r, area, len);
+	while (pdmv2_reader_left(&r) > 0) {
+		size_t off = r.off;
+		guint8 type, olen;
+
+		(void)pdmv2_reader_u8(&r, &type);
+		if (type == 0)
+			continue;	/* Pad1 */
+		if (!pdmv2_reader_u8(&r, &olen) || !pdmv2_reader_skip(&r, olen))
+			return type == pref_option_type || type == pref_v2_option_type ?
+			       (int)off : -1;
+	}
+	return -1;
+}
+
+static void
+add_sorted(struct found_opts *f, size_t off)
+{
+	unsigned j;
+
+	if (f->n >= MAX_OPTS_PER_HEADER)
+		return;
+	for (j = f->n; j > 0 && f->off[j - 1] > off; j--)
+		f->off[j] = f->off[j - 1];
+	f->off[j] = off;
+	f->n++;
+}
+
 /* Options of either configured type, in header order (lib's TLV walk). */
 static void
 find_options(const guint8 *area, size_t len, struct found_opts *f)
 {
 	struct found_opts b = {{0}, 0};
-	unsigned i, j;
+	unsigned i;
+	int cut;
 
-	(void)pdmv2_walk_options(area, len, (guint8)pref_option_type, note_opt, f);
+	if (pdmv2_walk_options(area, len, (guint8)pref_option_type, note_opt, f) ==
+	    PDMV2_ERR_TRUNCATED && (cut = cut_option(area, len)) >= 0)
+		add_sorted(f, (size_t)cut);
 	if (pref_v2_option_type == pref_option_type)
 		return;
 	(void)pdmv2_walk_options(area, len, (guint8)pref_v2_option_type, note_opt, &b);
-	for (i = 0; i < b.n && f->n < MAX_OPTS_PER_HEADER; i++) {
-		for (j = f->n; j > 0 && f->off[j - 1] > b.off[i]; j--)
-			f->off[j] = f->off[j - 1];
-		f->off[j] = b.off[i];
-		f->n++;
-	}
+	for (i = 0; i < b.n; i++)
+		add_sorted(f, b.off[i]);
 }
 
 /* The IPv6 header a Destination Options header at (ds, start) belongs
@@ -217,19 +284,38 @@ add_reltime(proto_tree *t, int hf, tvbuff_t *tvb, int off, double us)
 	proto_item_set_generated(proto_tree_add_time(t, hf, tvb, off, 2, &ns));
 }
 
-/* The 14 metric bytes (2.3) from tvb at off. */
+/*
+ * The fields of opt's encoding, in wire order, from lib's layout table:
+ * clear ones from the option's bytes (tvb at off), sealed ones only when
+ * a verified open gave them (dtvb: the plaintext, which the table places
+ * at sealed_off; NULL otherwise; PROFILE.md 5.3, 5.5).  An Epoch-layout
+ * option of another Version stops after the Epoch (2.4).
+ */
 static void
-add_metrics(proto_tree *t, tvbuff_t *tvb, int off, const struct pdmv2_metrics *m)
+add_fields(proto_tree *t, tvbuff_t *tvb, int off, tvbuff_t *dtvb,
+	   const struct pdmv2_option *opt, const struct pdmv2_metrics *m)
 {
-	proto_tree_add_item(t, hf_scale_dtlr, tvb, off, 1, ENC_NA);
-	proto_tree_add_item(t, hf_scale_dtls, tvb, off + 1, 1, ENC_NA);
-	proto_tree_add_item(t, hf_gp, tvb, off + 2, 4, ENC_BIG_ENDIAN);
-	proto_tree_add_item(t, hf_psntp, tvb, off + 6, 2, ENC_BIG_ENDIAN);
-	proto_tree_add_item(t, hf_psnlr, tvb, off + 8, 2, ENC_BIG_ENDIAN);
-	proto_tree_add_item(t, hf_delta_tlr, tvb, off + 10, 2, ENC_BIG_ENDIAN);
-	add_us(t, hf_delta_tlr_us, tvb, off + 10, 2, m->delta_tlr, m->scale_dtlr);
-	proto_tree_add_item(t, hf_delta_tls, tvb, off + 12, 2, ENC_BIG_ENDIAN);
-	add_us(t, hf_delta_tls_us, tvb, off + 12, 2, m->delta_tls, m->scale_dtls);
+	const struct pdmv2_layout_desc *d = opt->desc;
+	size_t i;
+
+	for (i = 0; i < d->nfields; i++) {
+		const struct pdmv2_field_desc *f = &d->fields[i];
+		tvbuff_t *ft = f->sealed ? dtvb : tvb;
+		int fo = f->sealed ? f->offset - d->sealed_off : off + f->offset;
+		int *hf = field_hf(f->id);
+
+		if (ft && hf)
+			proto_tree_add_item(t, *hf, ft, fo, f->width,
+					    f->width == 1 ? ENC_NA : ENC_BIG_ENDIAN);
+		if (ft && f->id == PDMV2_FIELD_DELTA_TLR)
+			add_us(t, hf_delta_tlr_us, ft, fo, f->width, m->delta_tlr,
+			       m->scale_dtlr);
+		if (ft && f->id == PDMV2_FIELD_DELTA_TLS)
+			add_us(t, hf_delta_tls_us, ft, fo, f->width, m->delta_tls,
+			       m->scale_dtls);
+		if (f->id == d->stop_after && (opt->warnings & PDMV2_OPT_UNINTERPRETED))
+			return;
+	}
 }
 
 /* First pass: lib's state; later passes: what the first one stored. */
@@ -252,23 +338,41 @@ frame_result(packet_info *pinfo, guint key, const struct pdmv2_walk *w,
 	return res;
 }
 
+/* "[PDM PSN=..]", "[PDMv2 Kri enc kri=1 PSN=..]", "[PDMv2 Epoch enc
+ * E=3 no key PSN=..]": the encoding, the layout, the key state, the PSN
+ * where it is known, the samples. */
 static void
 info_text(packet_info *pinfo, const struct pdmv2_option *opt,
 	  const struct pdmv2_frame_result *res)
 {
-	static const char *const short_name[] = {"?", "PDM", "PDMv2", "PDMv2 enc"};
 	wmem_strbuf_t *s = wmem_strbuf_new(pinfo->pool, "");
+	bool epoch = opt->layout == PDMV2_LAYOUT_EPOCH;
 
-	wmem_strbuf_append_printf(s, "[%s", short_name[opt->variant & 3]);
+	if (opt->layout == PDMV2_LAYOUT_NONE)
+		wmem_strbuf_append(s, "[PDM");
+	else
+		wmem_strbuf_append_printf(s, "[PDMv2 %s%s", epoch ? "Epoch" : "Kri",
+					  opt->variant == PDMV2_VARIANT_ENCRYPTED ?
+					  " enc" : "");
+	if (epoch)
+		wmem_strbuf_append_printf(s, " E=%u", opt->epoch);
+	if (opt->warnings & PDMV2_OPT_UNINTERPRETED) {
+		wmem_strbuf_append_printf(s, " version %u]", opt->version);
+		col_append_sep_str(pinfo->cinfo, COL_INFO, " ", wmem_strbuf_get_str(s));
+		return;
+	}
 	if (opt->variant == PDMV2_VARIANT_ENCRYPTED) {
-		if (res && res->readable)
-			wmem_strbuf_append_printf(s, " Kri=%u", res->kri.kri);
-		else
+		if (res && res->readable && !epoch)
+			wmem_strbuf_append_printf(s, " kri=%u", res->kri.kri);
+		else if (!res || !res->readable)
 			wmem_strbuf_append(s, res && res->status == PDMV2_ERR_NO_KEY ?
 					   " no key" : " undecrypted");
 	}
-	if (res && res->readable) {
+	if (res && res->psn_known)
 		wmem_strbuf_append_printf(s, " PSN=%u", res->m.psntp);
+	else if (epoch)		/* clear, even where the tag failed (2.5) */
+		wmem_strbuf_append_printf(s, " PSN=%u", opt->m.psntp);
+	if (res && res->readable) {
 		if (res->samples.has_rtt)
 			wmem_strbuf_append_printf(s, " RTT=%.3fms", res->samples.rtt_us / 1e3);
 		if (res->samples.has_server_delay)
@@ -279,25 +383,77 @@ info_text(packet_info *pinfo, const struct pdmv2_option *opt,
 	col_append_sep_str(pinfo->cinfo, COL_INFO, " ", wmem_strbuf_get_str(s));
 }
 
-/* Findings of the stored result: Kri, samples, PSN, Global Pointer. */
+/* Epoch layout findings of lib's tracker (PROFILE.md 0, 5.5). */
+static void
+add_epoch_findings(proto_tree *t, proto_item *pi, tvbuff_t *tvb, int off,
+		   packet_info *pinfo, const struct pdmv2_option *opt,
+		   const struct pdmv2_frame_result *res)
+{
+	const struct pdmv2_epoch_result *e = &res->epoch;
+	proto_item *it;
+
+	if (e->late) {
+		it = proto_tree_add_boolean(t, hf_late, tvb, off + 2, 2, TRUE);
+		proto_item_set_generated(it);
+		expert_add_info_format(pinfo, it, &ei_late,
+			"Late packet of the previous Epoch (%u; current %u)",
+			e->epoch, res->epoch_before);
+	}
+	if (e->jump)
+		expert_add_info_format(pinfo, pi, &ei_epoch_jump,
+			"Epoch jumped from %u to %u: Epochs skipped, or a sender restart",
+			res->epoch_before, e->epoch);
+	else if (e->new_epoch)
+		expert_add_info_format(pinfo, pi, &ei_epoch_change,
+			"Epoch moved on from %u to %u", res->epoch_before, e->epoch);
+	if (e->nonce_reuse)
+		expert_add_info_format(pinfo, pi, &ei_nonce_reuse,
+			"PSNTP %u reused under Epoch %u with different ciphertext: nonce reuse",
+			opt->m.psntp, e->epoch);
+	else if (e->duplicate)
+		expert_add_info_format(pinfo, pi, &ei_epoch_dup,
+			"Same protected option as before (Epoch %u, PSNTP %u): a repeated observation",
+			e->epoch, opt->m.psntp);
+	if (e->reserved)
+		expert_add_info(pinfo, pi, &ei_reserved);
+}
+
+/* Findings of the stored result: decryption, samples, PSN, Global Pointer. */
 static void
 add_analysis(proto_tree *t, proto_item *pi, tvbuff_t *tvb, int off,
 	     packet_info *pinfo, const struct pdmv2_option *opt,
 	     const struct pdmv2_frame_result *res)
 {
+	const struct pdmv2_layout_desc *d = opt->desc;
 	proto_item *it;
 
 	it = proto_tree_add_uint(t, hf_flow, tvb, off, 0, res->flow);
 	proto_item_set_generated(it);
 	it = proto_tree_add_boolean(t, hf_client, tvb, off, 0, res->client);
 	proto_item_set_generated(it);
-	if (opt->variant == PDMV2_VARIANT_ENCRYPTED) {
-		it = proto_tree_add_boolean(t, hf_decrypted, tvb, off + 6, 30, res->readable);
+	if (opt->variant == PDMV2_VARIANT_ENCRYPTED &&
+	    !(opt->warnings & PDMV2_OPT_UNINTERPRETED)) {
+		it = proto_tree_add_boolean(t, hf_decrypted, tvb, off + d->sealed_off,
+					    d->sealed_len + PDMV2_TAG_BYTES, res->readable);
 		proto_item_set_generated(it);
 		if (res->status == PDMV2_ERR_NO_KEY)
 			expert_add_info(pinfo, pi, &ei_no_key);
 		else if (!res->readable)
 			expert_add_info(pinfo, pi, &ei_auth_failed);
+	}
+	if (opt->layout == PDMV2_LAYOUT_EPOCH && res->epoch.counted)
+		add_epoch_findings(t, pi, tvb, off, pinfo, opt, res);
+	if (res->psn_known) {
+		if (res->psn_missing)
+			expert_add_info_format(pinfo, pi, &ei_psn_loss,
+				"%" PRIu64 " PSN(s) missing before PSN %u: lost or not captured",
+				res->psn_missing, res->m.psntp);
+		if (res->psn_class == PDMV2_PSN_DUPLICATE)
+			expert_add_info_format(pinfo, pi, &ei_psn_dup,
+				"Duplicate PSN %u in this direction", res->m.psntp);
+		else if (res->psn_class == PDMV2_PSN_REORDERED)
+			expert_add_info_format(pinfo, pi, &ei_psn_reordered,
+				"PSN %u below the highest seen: reordered", res->m.psntp);
 	}
 	if (!res->readable)
 		return;
@@ -316,20 +472,46 @@ add_analysis(proto_tree *t, proto_item *pi, tvbuff_t *tvb, int off,
 		it = proto_tree_add_uint(t, hf_pair_frame, tvb, off, 0, (guint32)res->pair_frame);
 		proto_item_set_generated(it);
 	}
-	if (res->psn_missing)
-		expert_add_info_format(pinfo, pi, &ei_psn_loss,
-			"%" PRIu64 " PSN(s) missing before PSN %u: lost or not captured",
-			res->psn_missing, res->m.psntp);
-	if (res->psn_class == PDMV2_PSN_DUPLICATE)
-		expert_add_info_format(pinfo, pi, &ei_psn_dup,
-			"Duplicate PSN %u in this direction", res->m.psntp);
-	else if (res->psn_class == PDMV2_PSN_REORDERED)
-		expert_add_info_format(pinfo, pi, &ei_psn_reordered,
-			"PSN %u below the highest seen: reordered", res->m.psntp);
 	if (res->gp_reset)
 		expert_add_info_format(pinfo, pi, &ei_gp_reset,
 			"Global Pointer %u went back: a sender restart (or reordering), PROFILE.md 6",
 			res->m.global_pointer);
+}
+
+/* The decrypted plaintext as a data source of its own: the sealed
+ * fields in the bytes the layout table places them at (5.3, 5.5). */
+static tvbuff_t *
+plaintext_tvb(tvbuff_t *tvb, packet_info *pinfo, const struct pdmv2_option *opt,
+	      const struct pdmv2_metrics *m)
+{
+	struct pdmv2_option o = *opt;
+	guint8 *plain = (guint8 *)wmem_alloc0(pinfo->pool, PDMV2_SEALED_MAX);
+	guint n;
+	tvbuff_t *dtvb;
+
+	o.m = *m;
+	n = (guint)pdmv2_option_sealed_bytes(&o, plain);
+	dtvb = tvb_new_child_real_data(tvb, plain, n, (gint)n);
+	add_new_data_source(pinfo, dtvb, "Decrypted PDMv2");
+	return dtvb;
+}
+
+static void
+queue_tap(packet_info *pinfo, const struct pdmv2_walk *w, enum pdmv2_err rc,
+	  const struct pdmv2_option *opt, const struct pdmv2_frame_result *res)
+{
+	struct pdmv2_tap_rec *rec = wmem_new0(pinfo->pool, struct pdmv2_tap_rec);
+
+	memcpy(rec->src, w->src, 16);
+	memcpy(rec->dst, w->dst, 16);
+	rec->sport = w->sport;
+	rec->dport = w->dport;
+	rec->proto = w->proto;
+	rec->res = res;
+	rec->rc = rc;
+	rec->variant = opt->variant;
+	rec->psn_bits = (guint8)pdmv2_state_psn_bits(opt);
+	tap_queue_packet(pdmv2_tap, pinfo, rec);
 }
 
 /* One PDM option at off (type byte) of the data source tvb. */
@@ -342,96 +524,78 @@ dissect_one(tvbuff_t *tvb, int off, int avail, guint key, packet_info *pinfo,
 	int n = MIN(avail, PDMV2_OPTION_MAX);
 	struct pdmv2_option opt;
 	struct pdmv2_frame_result *res;
-	struct pdmv2_tap_rec *rec;
-	proto_item *pi, *it;
+	tvbuff_t *dtvb = NULL;
+	proto_item *pi, *it = NULL;
 	proto_tree *t;
 	enum pdmv2_err rc;
 
 	n = MIN(n, (int)tvb_captured_length_remaining(tvb, off));
 	tvb_memcpy(tvb, raw, off, n);
-	rc = pdmv2_option_parse(raw, (size_t)avail, &opt);
+	rc = pdmv2_option_parse(raw, (size_t)n, &opt);
 	res = frame_result(pinfo, key, w, have_walk, tcp_syn, rc, &opt);
 
-	/* never past the tvb: a bad length must not throw here, where the
-	 * exception would mark Wireshark's own frame malformed */
-	pi = proto_tree_add_item(tree, proto_pdmv2, tvb, off,
-				 MIN(MIN(2 + (int)raw[1], avail),
-				     (int)tvb_captured_length_remaining(tvb, off)), ENC_NA);
+	/* never past the option or the tvb: a bad length must not throw
+	 * here, where the exception would mark Wireshark's own frame
+	 * malformed */
+	pi = proto_tree_add_item(tree, proto_pdmv2, tvb, off, MIN(2 + (int)raw[1], n),
+				 ENC_NA);
 	t = proto_item_add_subtree(pi, ett_pdmv2);
 	proto_tree_add_item(t, hf_type, tvb, off, 1, ENC_NA);
-	it = proto_tree_add_item(t, hf_length, tvb, off + 1, 1, ENC_NA);
-	if (res && have_walk) {
-		rec = wmem_new0(pinfo->pool, struct pdmv2_tap_rec);
-		memcpy(rec->src, w->src, 16);
-		memcpy(rec->dst, w->dst, 16);
-		rec->sport = w->sport;
-		rec->dport = w->dport;
-		rec->proto = w->proto;
-		rec->res = res;
-		rec->rc = rc;
-		rec->variant = opt.variant;
-		tap_queue_packet(pdmv2_tap, pinfo, rec);
-	}
+	if (n >= 2)
+		it = proto_tree_add_item(t, hf_length, tvb, off + 1, 1, ENC_NA);
+	if (res && have_walk)
+		queue_tap(pinfo, w, rc, &opt, res);
 	if (rc == PDMV2_ERR_MALFORMED) {
 		expert_add_info_format(pinfo, it, &ei_bad_length,
-			"PDM option with length %u: none of 10 (RFC 8250), 18 or 34 (PDMv2)",
-			raw[1]);
+			"PDM option with length %u: none of 10 (RFC 8250), 18 or 34 (PDMv2 "
+			"Kri layout), 22 or 38 (PDMv2 Epoch layout)", raw[1]);
 		return;
 	}
 	if (rc != PDMV2_OK) {
-		expert_add_info(pinfo, pi, &ei_truncated);
+		if (n >= 2 && pdmv2_layout_for_length(raw[1]))
+			expert_add_info_format(pinfo, pi, &ei_truncated,
+				"PDM option of length %u cut short: %d of its %u bytes",
+				raw[1], n, 2u + raw[1]);
+		else
+			expert_add_info(pinfo, pi, &ei_truncated);
 		return;
 	}
 	it = proto_tree_add_uint(t, hf_variant, tvb, off + 1, 1, opt.variant);
 	proto_item_set_generated(it);
 	proto_item_append_text(pi, ": %s", val_to_str_const(opt.variant, variant_vals, "?"));
+	if (opt.layout != PDMV2_LAYOUT_NONE) {
+		it = proto_tree_add_uint(t, hf_layout, tvb, off + 1, 1, opt.layout);
+		proto_item_set_generated(it);
+		proto_item_append_text(pi, ", %s", val_to_str_const(opt.layout, layout_vals, "?"));
+	}
 	if (key == 0)
 		col_append_sep_str(pinfo->cinfo, COL_PROTOCOL, "/",
 				   opt.variant == PDMV2_VARIANT_PDM ? "PDM" : "PDMv2");
 	info_text(pinfo, &opt, res);
+	if (opt.variant == PDMV2_VARIANT_ENCRYPTED && res && res->readable)
+		dtvb = plaintext_tvb(tvb, pinfo, &opt, &res->m);
+	add_fields(t, tvb, off, dtvb, &opt, res && res->readable ? &res->m : &opt.m);
+	if (opt.warnings & PDMV2_OPT_WARN_VERSION)
+		expert_add_info_format(pinfo, pi, &ei_version,
+			opt.warnings & PDMV2_OPT_UNINTERPRETED ?
+			"PDMv2 version %u, expected 2: nothing after the Epoch interpreted" :
+			"PDMv2 version %u, expected 2", opt.version);
+	if (opt.warnings & PDMV2_OPT_WARN_RESERVED)
+		expert_add_info(pinfo, pi, &ei_reserved);
+	if (opt.variant == PDMV2_VARIANT_ENCRYPTED && !(opt.warnings & PDMV2_OPT_UNINTERPRETED)) {
+		const struct pdmv2_layout_desc *d = opt.desc;
 
-	if (opt.variant == PDMV2_VARIANT_PDM) {
-		proto_tree_add_item(t, hf_scale_dtlr, tvb, off + 2, 1, ENC_NA);
-		proto_tree_add_item(t, hf_scale_dtls, tvb, off + 3, 1, ENC_NA);
-		proto_tree_add_item(t, hf_psntp, tvb, off + 4, 2, ENC_BIG_ENDIAN);
-		proto_tree_add_item(t, hf_psnlr, tvb, off + 6, 2, ENC_BIG_ENDIAN);
-		proto_tree_add_item(t, hf_delta_tlr, tvb, off + 8, 2, ENC_BIG_ENDIAN);
-		add_us(t, hf_delta_tlr_us, tvb, off + 8, 2, opt.m.delta_tlr, opt.m.scale_dtlr);
-		proto_tree_add_item(t, hf_delta_tls, tvb, off + 10, 2, ENC_BIG_ENDIAN);
-		add_us(t, hf_delta_tls_us, tvb, off + 10, 2, opt.m.delta_tls, opt.m.scale_dtls);
-	} else {
-		it = proto_tree_add_uint(t, hf_layout, tvb, off + 2, 2, 1);
-		proto_item_set_generated(it);
-		it = proto_tree_add_item(t, hf_version, tvb, off + 2, 2, ENC_BIG_ENDIAN);
-		if (opt.warnings & PDMV2_OPT_WARN_VERSION)
-			expert_add_info_format(pinfo, it, &ei_version,
-					       "PDMv2 version %u, expected 2", opt.version);
-		it = proto_tree_add_item(t, hf_reserved, tvb, off + 2, 2, ENC_BIG_ENDIAN);
-		if (opt.warnings & PDMV2_OPT_WARN_RESERVED)
-			expert_add_info(pinfo, it, &ei_reserved);
-		proto_tree_add_item(t, hf_random, tvb, off + 4, 2, ENC_BIG_ENDIAN);
-		proto_tree_add_item(t, hf_flag, tvb, off + 4, 2, ENC_BIG_ENDIAN);
-		if (opt.variant == PDMV2_VARIANT_PLAIN) {
-			add_metrics(t, tvb, off + 6, &opt.m);
-		} else {
-			proto_tree_add_item(t, hf_encrypted, tvb, off + 6, PDMV2_METRIC_BYTES, ENC_NA);
-			proto_tree_add_item(t, hf_tag, tvb, off + 20, PDMV2_TAG_BYTES, ENC_NA);
-		}
+		proto_tree_add_item(t, hf_encrypted, tvb, off + d->sealed_off,
+				    d->sealed_len, ENC_NA);
+		proto_tree_add_item(t, hf_tag, tvb, off + d->tag_off, PDMV2_TAG_BYTES,
+				    ENC_NA);
 	}
 	if (!res)
 		return;
-	if (opt.variant == PDMV2_VARIANT_ENCRYPTED && res->readable) {
-		guint8 *plain = (guint8 *)wmem_alloc(pinfo->pool, PDMV2_METRIC_BYTES);
-		tvbuff_t *dtvb;
-
-		/* 5.3: only a verified open shows the metrics. */
-		pdmv2_metrics_pack(&res->m, plain);
-		dtvb = tvb_new_child_real_data(tvb, plain, PDMV2_METRIC_BYTES,
-					       PDMV2_METRIC_BYTES);
-		add_new_data_source(pinfo, dtvb, "Decrypted PDMv2");
+	if (opt.variant == PDMV2_VARIANT_ENCRYPTED && opt.layout == PDMV2_LAYOUT_KRI &&
+	    res->readable) {
 		it = proto_tree_add_uint(t, hf_kri, tvb, off + 4, 2, res->kri.kri);
 		proto_item_set_generated(it);
-		add_metrics(t, dtvb, 0, &res->m);
 		proto_item_append_text(pi, ", kri %u", res->kri.kri);
 		if (res->kri.late) {
 			it = proto_tree_add_boolean(t, hf_late, tvb, off + 4, 2, TRUE);
@@ -444,6 +608,8 @@ dissect_one(tvbuff_t *tvb, int off, int avail, guint key, packet_info *pinfo,
 				"PRSEQ %u reused under kri %u with different ciphertext: nonce reuse",
 				opt.random, res->kri.kri);
 	}
+	if (opt.layout == PDMV2_LAYOUT_EPOCH)
+		proto_item_append_text(pi, ", Epoch %u", opt.epoch);
 	add_analysis(t, pi, tvb, off, pinfo, &opt, res);
 }
 
@@ -569,12 +735,16 @@ proto_register_pdmv2(void)
 		{&hf_reserved, {"Reserved", "pdmv2.reserved", FT_UINT16, BASE_HEX, NULL, 0x0FFF, NULL, HFILL}},
 		{&hf_random, {"Random Number / PRSEQ", "pdmv2.random", FT_UINT16, BASE_DEC, NULL, 0xFFFE, NULL, HFILL}},
 		{&hf_flag, {"Key phase (F)", "pdmv2.flag", FT_UINT16, BASE_DEC, NULL, 0x0001, NULL, HFILL}},
-		{&hf_epoch, {"Epoch", "pdmv2.epoch", FT_UINT16, BASE_DEC, NULL, 0, "Epoch layout: the clear 12-bit Epoch", HFILL}},
+		{&hf_epoch, {"Epoch", "pdmv2.epoch", FT_UINT16, BASE_DEC, NULL, 0x0FFF, "Epoch layout: the clear 12-bit Epoch", HFILL}},
 		{&hf_scale_dtlr, {"Scale DTLR", "pdmv2.scale_dtlr", FT_UINT8, BASE_DEC, NULL, 0, NULL, HFILL}},
 		{&hf_scale_dtls, {"Scale DTLS", "pdmv2.scale_dtls", FT_UINT8, BASE_DEC, NULL, 0, NULL, HFILL}},
 		{&hf_gp, {"Global Pointer", "pdmv2.global_pointer", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL}},
-		{&hf_psntp, {"PSN This Packet", "pdmv2.psntp", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},
-		{&hf_psnlr, {"PSN Last Received", "pdmv2.psnlr", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},
+		/* 32-bit: the Epoch layout's; 16-bit values in the other encodings */
+		{&hf_psntp, {"PSN This Packet", "pdmv2.psntp", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL}},
+		{&hf_psnlr, {"PSN Last Received", "pdmv2.psnlr", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL}},
+		/* the Epoch layout's Reserved bytes 18..19 (2.5), under the
+		 * same filter name as the Kri layout's reserved bits */
+		{&hf_reserved_metric, {"Reserved", "pdmv2.reserved", FT_UINT16, BASE_HEX, NULL, 0, NULL, HFILL}},
 		{&hf_delta_tlr, {"Delta Time Last Received", "pdmv2.delta_tlr", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},
 		{&hf_delta_tls, {"Delta Time Last Sent", "pdmv2.delta_tls", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},
 		{&hf_delta_tlr_us, {"Delta Time Last Received (us)", "pdmv2.delta_tlr_us", FT_DOUBLE, BASE_NONE, NULL, 0, "DeltaTLR * 2^ScaleDTLR attoseconds, in microseconds", HFILL}},
@@ -605,7 +775,7 @@ proto_register_pdmv2(void)
 		{&ei_version, {"pdmv2.wrong_version", PI_PROTOCOL, PI_WARN,
 			"PDMv2 version is not 2", EXPFILL}},
 		{&ei_nonce_reuse, {"pdmv2.nonce_reuse", PI_SECURITY, PI_ERROR,
-			"PRSEQ reused under one key: nonce reuse", EXPFILL}},
+			"Nonce reused under one key (PRSEQ, or Epoch and PSNTP)", EXPFILL}},
 		{&ei_late, {"pdmv2.late_packet", PI_SEQUENCE, PI_NOTE,
 			"Late packet of the previous key phase", EXPFILL}},
 		{&ei_truncated, {"pdmv2.truncated", PI_MALFORMED, PI_ERROR,
@@ -618,6 +788,12 @@ proto_register_pdmv2(void)
 			"Reordered PSN", EXPFILL}},
 		{&ei_gp_reset, {"pdmv2.gp_reset", PI_SEQUENCE, PI_WARN,
 			"Global Pointer reset", EXPFILL}},
+		{&ei_epoch_jump, {"pdmv2.epoch_jump", PI_SEQUENCE, PI_WARN,
+			"Epoch jumped by more than one", EXPFILL}},
+		{&ei_epoch_change, {"pdmv2.epoch_change", PI_SEQUENCE, PI_CHAT,
+			"Epoch moved on by one", EXPFILL}},
+		{&ei_epoch_dup, {"pdmv2.repeated", PI_SEQUENCE, PI_NOTE,
+			"Same protected option seen again: a repeated observation", EXPFILL}},
 	};
 	module_t *module;
 	expert_module_t *expert;
@@ -631,7 +807,7 @@ proto_register_pdmv2(void)
 
 	module = prefs_register_protocol(proto_pdmv2, apply_prefs);
 	prefs_register_filename_preference(module, "keylog_file", "Key log file",
-		"PDMv2 key log (PDMV2_SECRET, PDMV2_PRIMARY_SECRET, PDMV2_SESSION_KEY lines)",
+		"PDMv2 key log (PDMV2_SECRET, PDMV2_PRIMARY_SECRET, PDMV2_SESSION_KEY, PDMV2_EPOCH_KEY lines)",
 		&pref_keylog_file, FALSE);
 	prefs_register_uint_preference(module, "option_type", "Option type",
 		"Destination option type carrying RFC 8250 PDM (default 15)",

@@ -1,6 +1,6 @@
 /*
- * pdmv2-state.c - see pdmv2-state.h.  All crypto, Kri and sample rules
- * come from lib/, so the plugin and pdmv2-analyze always agree.
+ * pdmv2-state.c - see pdmv2-state.h.  All crypto, Kri, Epoch and sample
+ * rules come from lib/, so the plugin and pdmv2-analyze always agree.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -17,16 +17,20 @@
 /* PSNTP -> frame of the last packets a direction sent, for the pair link */
 #define PAIR_RING 256
 
+/* One sender direction's opening state, per layout (PROFILE.md 5.4, 5.5):
+ * each made on the direction's first option of its layout. */
 struct direction {
 	struct pdmv2_decryptor *dec;
+	struct pdmv2_epoch_tracker *ep;
 };
 
 struct conv_side {
-	struct pdmv2_psn psn;
+	struct pdmv2_psn psn;		/* width set by the first PSN (7) */
+	bool psn_started;
 	struct pdmv2_gptr_sender *gsender;	/* NULL before a Global Pointer */
 	size_t gindex;				/* its index in gptr */
 	struct {
-		uint16_t psntp;
+		uint32_t psntp;
 		uint64_t frame;		/* 0: empty */
 	} sent[PAIR_RING];
 };
@@ -51,6 +55,17 @@ static uint32_t next_conv_id;
 static struct pdmv2_gptr_table *gptr;	/* per sender address (PROFILE.md 6) */
 static GArray *gresets;		/* uint64_t per gptr index: resets seen so far */
 
+unsigned
+pdmv2_state_psn_bits(const struct pdmv2_option *opt)
+{
+	size_t i;
+
+	for (i = 0; opt->desc && i < opt->desc->nfields; i++)
+		if (opt->desc->fields[i].id == PDMV2_FIELD_PSNTP)
+			return 8u * opt->desc->fields[i].width;
+	return 16;
+}
+
 static void
 conv_free(gpointer p)
 {
@@ -68,6 +83,7 @@ direction_free(gpointer p)
 	struct direction *d = p;
 
 	pdmv2_decryptor_free(d->dec);
+	pdmv2_epoch_tracker_free(d->ep);
 	g_free(d);
 }
 
@@ -202,8 +218,6 @@ conv_for(const struct pdmv2_walk *w, bool tcp_syn)
 		c->id = ++next_conv_id;
 		client_rule(c, w, true, tcp_syn);
 		pdmv2_samples_init(&c->samples);
-		pdmv2_psn_init(&c->side[0].psn);
-		pdmv2_psn_init(&c->side[1].psn);
 		g_hash_table_insert(convs, k, c);
 	} else {
 		g_bytes_unref(k);
@@ -213,19 +227,76 @@ conv_for(const struct pdmv2_walk *w, bool tcp_syn)
 }
 
 static struct direction *
-direction_for(const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES])
+direction_for(const struct pdmv2_walk *w, uint8_t ft[PDMV2_FIVE_TUPLE_BYTES])
 {
-	GBytes *k = g_bytes_new(ft, PDMV2_FIVE_TUPLE_BYTES);
-	struct direction *d = g_hash_table_lookup(directions, k);
+	GBytes *k;
+	struct direction *d;
 
+	pdmv2_five_tuple(w->src, w->dst, w->sport, w->dport, w->proto, ft);
+	k = g_bytes_new(ft, PDMV2_FIVE_TUPLE_BYTES);
+	d = g_hash_table_lookup(directions, k);
 	if (d) {
 		g_bytes_unref(k);
 		return d;
 	}
 	d = g_new0(struct direction, 1);
-	(void)pdmv2_decryptor_new(keylog, ft, kri_window, &d->dec);
 	g_hash_table_insert(directions, k, d);
 	return d;
+}
+
+/* The plugin keeps no Epoch list (the tap and the tree need none), so
+ * every entry the tracker retires is simply dropped: memory stays
+ * bounded per direction however many Epochs go by. */
+static bool
+drop_epoch(void *ctx, const struct pdmv2_epoch_info *e)
+{
+	(void)ctx;
+	(void)e;
+	return true;
+}
+
+/* Kri layout, encrypted (5.4): lib's decryptor of the direction. */
+static void
+open_kri(const struct pdmv2_walk *w, const struct pdmv2_option *opt,
+	 uint64_t frame, int64_t ts_ns, struct pdmv2_frame_result *out)
+{
+	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
+	struct direction *d = direction_for(w, ft);
+
+	if (!d->dec)
+		(void)pdmv2_decryptor_new(keylog, ft, kri_window, &d->dec);
+	out->status = d->dec ? pdmv2_decryptor_open(d->dec, opt, frame, ts_ns,
+						    &out->m, &out->kri) :
+			       PDMV2_ERR_INVALID;
+	out->readable = out->status == PDMV2_OK;
+	out->psn_known = out->readable;
+}
+
+/* Epoch layout, plain or protected (5.5): lib's Epoch tracker of the
+ * direction, which opens by the clear Epoch, fails closed without a
+ * key, and says which options count (every one that did not fail
+ * authentication; its PSNTP is clear). */
+static void
+track_epoch(const struct pdmv2_walk *w, const struct pdmv2_option *opt,
+	    uint64_t frame, int64_t ts_ns, struct pdmv2_frame_result *out)
+{
+	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
+	struct direction *d = direction_for(w, ft);
+
+	if (!d->ep) {
+		if (pdmv2_epoch_tracker_new(keylog, ft, &d->ep) != PDMV2_OK) {
+			d->ep = NULL;
+			out->status = PDMV2_ERR_NOMEM;
+			return;
+		}
+		pdmv2_epoch_set_retire(d->ep, drop_epoch, NULL);
+	}
+	out->epoch_before = pdmv2_epoch_current(d->ep);
+	pdmv2_epoch_track(d->ep, opt, frame, ts_ns, &out->m, &out->epoch);
+	out->epoch.src = NULL;	/* the key log's: not kept past a reload */
+	out->status = out->epoch.status;
+	out->readable = out->status == PDMV2_OK;
+	out->psn_known = out->epoch.counted;
 }
 
 /* PSN, Global Pointer and pair findings of a readable option. */
@@ -236,12 +307,19 @@ account(struct conv *c, const struct pdmv2_walk *w, bool client,
 {
 	struct conv_side *me = &c->side[client ? 0 : 1];
 	struct conv_side *peer = &c->side[client ? 1 : 0];
-	uint64_t lost = pdmv2_psn_lost(&me->psn);
+	uint64_t lost;
 	unsigned slot;
 
+	if (!me->psn_started) {
+		pdmv2_psn_init_width(&me->psn, pdmv2_state_psn_bits(opt));
+		me->psn_started = true;
+	}
+	lost = pdmv2_psn_lost(&me->psn);
 	out->psn_class = pdmv2_psn_add(&me->psn, m->psntp, NULL);
 	if (out->psn_class == PDMV2_PSN_NEW && pdmv2_psn_lost(&me->psn) > lost)
 		out->psn_missing = pdmv2_psn_lost(&me->psn) - lost;
+	if (!out->readable)
+		return;		/* 5.5: the clear PSNTP only */
 	if (opt->variant != PDMV2_VARIANT_PDM) {
 		struct pdmv2_gptr_stats st;
 
@@ -305,22 +383,19 @@ pdmv2_state_process(const struct pdmv2_walk *w, bool tcp_syn,
 		out->status = rc;
 		return;
 	}
-	out->readable = true;
-	out->m = opt->m;
-	if (opt->variant == PDMV2_VARIANT_ENCRYPTED) {
-		uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
-		struct direction *d;
-
-		pdmv2_five_tuple(w->src, w->dst, w->sport, w->dport, w->proto, ft);
-		d = direction_for(ft);
-		out->status = d->dec ? pdmv2_decryptor_open(d->dec, opt, frame, ts_ns,
-							    &out->m, &out->kri) :
-				       PDMV2_ERR_INVALID;
-		out->readable = out->status == PDMV2_OK;
+	if (opt->layout == PDMV2_LAYOUT_EPOCH) {
+		track_epoch(w, opt, frame, ts_ns, out);
+	} else if (opt->variant == PDMV2_VARIANT_ENCRYPTED) {
+		open_kri(w, opt, frame, ts_ns, out);
+	} else {
+		out->readable = out->psn_known = true;
+		out->m = opt->m;
 	}
-	if (!out->readable)
+	if (!out->psn_known)
 		return;
 	account(c, w, out->client, opt, &out->m, frame, ts_ns, out);
+	if (!out->readable)
+		return;
 	pdmv2_samples_take(&c->samples, out->client ? PDMV2_ROLE_CLIENT :
 			   PDMV2_ROLE_SERVER, &out->m, &out->samples);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "pdmv2/decrypt.h"
+#include "pdmv2/epoch.h"
 #include "pdmv2/option.h"
 #include "pdmv2/psn.h"
 #include "pdmv2/samples.h"
@@ -20,15 +21,24 @@
 
 /* What the first pass found for one PDM option of one frame. */
 struct pdmv2_frame_result {
-	enum pdmv2_err status;		/* OK, ERR_AUTH, ERR_NO_KEY (encrypted) */
-	struct pdmv2_metrics m;		/* valid when readable */
+	/* OK, ERR_AUTH, ERR_NO_KEY (encrypted); ERR_INVALID: an Epoch-layout
+	 * option whose Version is not 2 (PROFILE.md 2.4) */
+	enum pdmv2_err status;
+	struct pdmv2_metrics m;		/* valid when readable; else psntp
+					 * only, when psn_known */
 	bool readable;
-	struct pdmv2_kri_result kri;	/* encrypted options */
+	/* the PSNTP counts in the PSN accounting: readable, or an Epoch-layout
+	 * protected option without a key, whose PSNTP is clear (5.5) */
+	bool psn_known;
+	struct pdmv2_kri_result kri;	/* Kri layout, encrypted options */
+	struct pdmv2_epoch_result epoch;	/* Epoch layout (src cleared) */
+	uint16_t epoch_before;		/* the direction's current Epoch before
+					 * this option (epoch.first: none) */
 	struct pdmv2_samples samples;
 	bool client;			/* sent by the conversation's client */
 	uint32_t flow;			/* 1, 2, ... in order of first PDM option */
-	/* readable options only: PSN and Global Pointer findings (PROFILE.md
-	 * 6, 7) and the frame this one pairs with */
+	/* psn_known options: PSN findings (PROFILE.md 7); readable ones
+	 * also: Global Pointer (6) and the frame this one pairs with */
 	enum pdmv2_psn_class psn_class;
 	uint64_t psn_missing;		/* PSNs skipped just before this one */
 	bool gp_reset;			/* the sender's Global Pointer went back */
@@ -63,5 +73,9 @@ void pdmv2_state_process(const struct pdmv2_walk *w, bool tcp_syn,
 			 enum pdmv2_err rc, const struct pdmv2_option *opt,
 			 uint64_t frame, int64_t ts_ns,
 			 struct pdmv2_frame_result *out);
+
+/* PSN width of an option's layout in bits (PROFILE.md 7: 16, or 32 in
+ * the Epoch layout), from lib's layout table. */
+unsigned pdmv2_state_psn_bits(const struct pdmv2_option *opt);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * pdmv2-tap.c - "tshark -q -z pdmv2,flows[,FILTER]": per flow and
- * direction, PDM packets, decrypted ones, PSN loss (lib's psn.h, fed
- * with the readable options in capture order as pdmv2-analyze feeds
- * it), and the RTT and server delay samples the dissector computed with
+ * direction, PDM packets, decrypted ones, PSN loss (lib's psn.h, 16 or
+ * 32 bits by layout, fed with the options whose PSNTP is known in
+ * capture order as pdmv2-analyze feeds it), and the RTT and server delay samples the dissector computed with
  * lib's samples.h (count, min, mean, max through lib's dist.h), so the
  * table equals the analyzer's report on the same capture.
  *
@@ -23,7 +23,8 @@
 
 struct side {
 	uint64_t pdm_packets, decrypted;
-	struct pdmv2_psn psn;
+	struct pdmv2_psn psn;		/* width set by the first PSN */
+	bool psn_started;
 };
 
 struct flow {
@@ -81,8 +82,6 @@ flow_of(struct flows_tap *t, const struct pdmv2_tap_rec *r)
 	f->cport = c ? r->sport : r->dport;
 	f->sport = c ? r->dport : r->sport;
 	f->proto = r->proto;
-	pdmv2_psn_init(&f->dir[0].psn);
-	pdmv2_psn_init(&f->dir[1].psn);
 	pdmv2_dist_init(&f->rtt);
 	pdmv2_dist_init(&f->server_delay);
 	g_ptr_array_index(t->flows, id - 1) = f;
@@ -105,11 +104,19 @@ flows_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt,
 		return TAP_PACKET_DONT_REDRAW;
 	s = &f->dir[res->client ? 0 : 1];
 	s->pdm_packets++;
-	if (r->rc != PDMV2_OK || !res->readable)
+	if (r->rc != PDMV2_OK || !res->psn_known)
+		return TAP_PACKET_REDRAW;
+	/* an Epoch-layout option without a key still counts its clear
+	 * PSNTP (PROFILE.md 5.5) */
+	if (!s->psn_started) {
+		pdmv2_psn_init_width(&s->psn, r->psn_bits);
+		s->psn_started = true;
+	}
+	(void)pdmv2_psn_add(&s->psn, res->m.psntp, NULL);
+	if (!res->readable)
 		return TAP_PACKET_REDRAW;
 	if (r->variant == PDMV2_VARIANT_ENCRYPTED)
 		s->decrypted++;
-	(void)pdmv2_psn_add(&s->psn, res->m.psntp, NULL);
 	if (res->samples.has_rtt)
 		(void)pdmv2_dist_add(&f->rtt, res->samples.rtt_us);
 	if (res->samples.has_server_delay)

@@ -18,6 +18,7 @@ struct pdmv2_tap_rec {
 	uint8_t proto;
 	enum pdmv2_err rc;		/* lib's parse of the option */
 	enum pdmv2_variant variant;
+	uint8_t psn_bits;		/* 16, or 32 in the Epoch layout */
 	const struct pdmv2_frame_result *res;	/* file scope, first pass */
 };
 

@@ -1,7 +1,8 @@
 # Real tshark with the built plugin loaded (run unprivileged, see
 # dissector_tshark.sh), against the bundled samples' truth, against
-# tshark without the plugin (dissector_invisible.py) and against
-# pdmv2-analyze's report (dissector_flows.py).
+# tshark without the plugin (dissector_invisible.py), against
+# pdmv2-analyze's report and the truth (dissector_flows.py); the Epoch
+# layout on captures made from the spec's vectors (dissector_epoch.py).
 if(TARGET pdmv2-plugin)
   set(_it ${CMAKE_CURRENT_LIST_DIR})
   set(_so $<TARGET_FILE:pdmv2-plugin>)
@@ -20,12 +21,15 @@ if(TARGET pdmv2-plugin)
     add_test(NAME dissector.flows_tap.${n}
              COMMAND python3 ${_it}/dissector_flows.py ${_it}/dissector_tshark.sh ${_so}
                      $<TARGET_FILE:pdmv2-analyze> ${_cap}
-                     ${CMAKE_SOURCE_DIR}/samples/data/${n}.keylog)
+                     ${CMAKE_SOURCE_DIR}/samples/data/${n}.keylog ${t})
   endforeach()
   add_test(NAME dissector.fragments_passes_missing_keylog
            COMMAND python3 ${_it}/dissector_misc.py ${_it}/dissector_tshark.sh ${_so}
                    ${CMAKE_SOURCE_DIR}/samples/data/mid-flow.pcap
                    ${CMAKE_SOURCE_DIR}/samples/data/mid-flow.keylog)
+  add_test(NAME dissector.epoch_vectors_bad_input
+           COMMAND python3 ${_it}/dissector_epoch.py ${_it}/dissector_tshark.sh ${_so}
+                   ${CMAKE_SOURCE_DIR}/doc/spec/vectors/pdmv2-epoch.json)
   add_test(NAME dissector.plugin_loads
            COMMAND sh -c "sh '${_it}/dissector_tshark.sh' '${_so}' -G plugins | grep -q 'pdmv2.so.*dissector'")
   add_test(NAME dissector.stats_listed
