@@ -559,14 +559,29 @@ struct ranked {
 	guint order;
 };
 
-static gint
-by_specificity(gconstpointer a, gconstpointer b)
+/* 8: most specific first; among equals the newest line first, since a
+ * re-registration appends and leaves the stale line above it. */
+static int
+by_specificity(const void *a, const void *b)
 {
 	const struct ranked *x = a, *y = b;
 
 	if (x->specificity != y->specificity)
 		return x->specificity > y->specificity ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
+	return (x->order < y->order) - (x->order > y->order);
+}
+
+/* Newest line first; the same line with the sender's source as the
+ * client before its destination. */
+static int
+by_entry(const void *a, const void *b)
+{
+	const struct keyindex_primary *x = a, *y = b;
+
+	if (x->idx != y->idx)
+		return x->idx > y->idx ? -1 : 1;
+	return (x->client_is_dst > y->client_is_dst) -
+	       (x->client_is_dst < y->client_is_dst);
 }
 
 static void
@@ -602,9 +617,9 @@ pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
 	guint i;
 
 	/* 1. exact SESSION_KEY (Kri layout) or EPOCH_KEY (Epoch layout)
-	 * entries, in file order (8) */
+	 * entries (8), newest first */
 	keyindex_session(kl->index, ft, idx);
-	for (i = 0; i < idx->len; i++) {
+	for (i = idx->len; i-- > 0;) {
 		struct entry *e = g_ptr_array_index(kl->entries,
 						    g_array_index(idx, guint, i));
 
@@ -613,7 +628,7 @@ pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
 	}
 	/* 2. SECRET entries for {S, D}, most specific first */
 	g_array_set_size(idx, 0);
-	keyindex_secret(kl->index, s, d, idx);
+	keyindex_secret(kl->index, s, d, idx, NULL);
 	for (i = 0; i < idx->len; i++) {
 		guint k = g_array_index(idx, guint, i);
 		struct entry *e = g_ptr_array_index(kl->entries, k);
@@ -621,14 +636,19 @@ pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
 
 		g_array_append_val(secrets, r);
 	}
-	g_array_sort(secrets, by_specificity);
+	if (secrets->len > 1)
+		qsort(secrets->data, secrets->len, sizeof(struct ranked),
+		      by_specificity);
 	for (i = 0; i < secrets->len; i++)
 		emit(g_array_index(secrets, struct ranked, i).src, out, max, &n);
 
-	/* 3. PRIMARY_SECRET in file order: the client is whichever endpoint
+	/* 3. PRIMARY_SECRET, newest first: the client is whichever endpoint
 	 * is in the client prefix (both orientations when both fit: the tag
 	 * decides). */
-	keyindex_primary(kl->index, s, d, primary);
+	keyindex_primary(kl->index, s, d, primary, NULL);
+	if (primary->len > 1)
+		qsort(primary->data, primary->len, sizeof(struct keyindex_primary),
+		      by_entry);
 	for (i = 0; i < primary->len; i++) {
 		const struct keyindex_primary *m =
 			&g_array_index(primary, struct keyindex_primary, i);
@@ -641,6 +661,22 @@ pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
 	g_array_free(secrets, TRUE);
 	g_array_free(primary, TRUE);
 	return n;
+}
+
+const struct pdmv2_keysrc **
+pdmv2_keylog_candidates(struct pdmv2_keylog *kl,
+			const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
+			enum pdmv2_layout layout, size_t *n)
+{
+	const struct pdmv2_keysrc **all;
+
+	*n = pdmv2_keylog_lookup_layout(kl, ft, layout, NULL, 0);
+	if (*n == 0)
+		return NULL;
+	all = g_new(const struct pdmv2_keysrc *, *n);
+	/* loading is over: the second lookup finds the same ones */
+	*n = pdmv2_keylog_lookup_layout(kl, ft, layout, all, *n);
+	return all;
 }
 
 enum pdmv2_err

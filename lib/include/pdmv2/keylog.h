@@ -92,8 +92,10 @@ size_t pdmv2_keylog_nerrors(const struct pdmv2_keylog *kl);
  * Candidates for traffic with sender 5-tuple ft (SADDR, DADDR, ports,
  * proto) in the order of section 8: exact SESSION_KEY entries first,
  * then SECRET entries matching {S, D} most specific first, then
- * PRIMARY_SECRET entries.  Writes up to max pointers, returns how many
- * there are in total.  Derived material (prk, secondary secrets) is
+ * PRIMARY_SECRET entries.  Among entries section 8 does not order (the
+ * same label, and for SECRET the same specificity), the newest line
+ * comes first: re-registering appends a line below the stale one.
+ * Writes up to max pointers, returns how many there are in total.  Derived material (prk, secondary secrets) is
  * computed once and cached inside the key log, under a lock: lookups
  * and pdmv2_keysrc_derive may run on several threads at once, once
  * loading is over.  A source's pointer is the same for every lookup.
@@ -111,6 +113,16 @@ size_t pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
 				  const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
 				  enum pdmv2_layout layout,
 				  const struct pdmv2_keysrc **out, size_t max);
+
+/*
+ * Every candidate of pdmv2_keylog_lookup_layout, however many, in a new
+ * array the caller frees with g_free(); *n is their count.  NULL (and
+ * *n 0) when there is none.
+ */
+const struct pdmv2_keysrc **
+pdmv2_keylog_candidates(struct pdmv2_keylog *kl,
+			const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
+			enum pdmv2_layout layout, size_t *n);
 
 /*
  * The key and base nonce a source gives for (ft, kri).  PDMV2_ERR_NO_KEY
