@@ -11,6 +11,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <cmocka.h>
@@ -496,6 +503,108 @@ test_long_lines_and_nul_bytes_are_errors_not_hangs(void **state)
 	pdmv2_keylog_free(kl);
 }
 
+static const char valid_secret[] =
+	"PDMV2_SECRET 2001:db8::1 2001:db8::2 aes128gcm "
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f -\n";
+
+static void
+test_byte_order_mark_is_skipped(void **state)
+{
+	char buf[256];
+	struct pdmv2_keylog *kl;
+
+	(void)state;
+	snprintf(buf, sizeof(buf), "\xEF\xBB\xBF%s", valid_secret);
+	pdmv2_keylog_new(&kl);
+	pdmv2_keylog_load_buffer(kl, "bom", buf, strlen(buf));
+	assert_int_equal(pdmv2_keylog_count(kl), 1);
+	assert_int_equal(pdmv2_keylog_ndiag(kl), 0);
+	pdmv2_keylog_free(kl);
+}
+
+static void
+test_field_count_is_the_true_one(void **state)
+{
+	static const char line[] = "PDMV2_SECRET a b c d e f g h i j k l m n o p q r s t\n";
+	struct pdmv2_keylog *kl;
+
+	(void)state;
+	pdmv2_keylog_new(&kl);
+	pdmv2_keylog_load_buffer(kl, "many", line, strlen(line));
+	assert_int_equal(pdmv2_keylog_nerrors(kl), 1);
+	assert_non_null(strstr(pdmv2_keylog_diag(kl, 0)->message, "got 20"));
+	pdmv2_keylog_free(kl);
+}
+
+/* A million bad lines: every one counted, a bounded list kept, the last
+ * entry of which says how many were left out. */
+static void
+test_many_bad_lines_keep_a_bounded_list(void **state)
+{
+	GString *text = g_string_new("");
+	struct pdmv2_keylog *kl;
+	const struct pdmv2_keylog_diag *last;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 1000000; i++)
+		g_string_append(text, "PDMV2_SECRET x\n");
+	g_string_append(text, valid_secret);
+	pdmv2_keylog_new(&kl);
+	pdmv2_keylog_load_buffer(kl, "bad", text->str, text->len);
+	assert_int_equal(pdmv2_keylog_nerrors(kl), 1000000);
+	assert_int_equal(pdmv2_keylog_count(kl), 1);
+	assert_int_equal(pdmv2_keylog_ndiag(kl), PDMV2_KEYLOG_DIAG_MAX + 1);
+	last = pdmv2_keylog_diag(kl, PDMV2_KEYLOG_DIAG_MAX);
+	assert_int_equal(last->line, 0);
+	assert_non_null(strstr(last->message, "999900 more"));
+	pdmv2_keylog_free(kl);
+	g_string_free(text, TRUE);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	_exit(3);	/* blocked: a failure, not a hang */
+}
+
+static void
+test_oversized_file_and_fifo_without_writer(void **state)
+{
+	char dir[] = "/tmp/pdmv2-keylog-XXXXXX", path[64];
+	struct pdmv2_keylog *kl;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	/* one byte over the limit, sparse */
+	snprintf(path, sizeof(path), "%s/big", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)PDMV2_KEYLOG_SIZE_MAX + 1), 0);
+	close(fd);
+	pdmv2_keylog_new(&kl);
+	assert_int_equal(pdmv2_keylog_load_file(kl, path), PDMV2_ERR_IO);
+	assert_int_equal(errno, EFBIG);
+	assert_non_null(strstr(pdmv2_keylog_diag(kl, 0)->file, "big"));
+	assert_non_null(strstr(pdmv2_keylog_diag(kl, 0)->message, "64 MiB"));
+	pdmv2_keylog_free(kl);
+	unlink(path);
+	/* a FIFO nobody writes: empty, at once */
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	signal(SIGALRM, on_alarm);
+	alarm(20);
+	pdmv2_keylog_new(&kl);
+	assert_int_equal(pdmv2_keylog_load_file(kl, path), PDMV2_OK);
+	alarm(0);
+	assert_int_equal(pdmv2_keylog_count(kl), 0);
+	pdmv2_keylog_free(kl);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 test_prefix_text_forms(void **state)
 {
@@ -530,6 +639,10 @@ main(void)
 		cmocka_unit_test(test_unreadable_file_is_an_io_error_with_a_diagnostic),
 		cmocka_unit_test(test_long_lines_and_nul_bytes_are_errors_not_hangs),
 		cmocka_unit_test(test_prefix_text_forms),
+		cmocka_unit_test(test_byte_order_mark_is_skipped),
+		cmocka_unit_test(test_field_count_is_the_true_one),
+		cmocka_unit_test(test_many_bad_lines_keep_a_bounded_list),
+		cmocka_unit_test(test_oversized_file_and_fifo_without_writer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
