@@ -28,7 +28,8 @@ cmd_genkey(int argc, char **argv)
 		if (c == 'o') {
 			prefix = optarg;
 		} else {
-			printf("Usage: pdmv2-keys genkey --out PREFIX\n"
+			fprintf(c == 'h' ? stdout : stderr,
+				"Usage: pdmv2-keys genkey --out PREFIX\n"
 			       "Writes PREFIX.key (X25519 private key, PEM, mode 0600) and\n"
 			       "PREFIX.pub (public key, PEM), as `openssl genpkey -algorithm X25519`\n"
 			       "and `openssl pkey -pubout` would.\n");

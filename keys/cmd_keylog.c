@@ -44,7 +44,8 @@ cmd_derive_secondary(int argc, char **argv)
 		case 's': server_s = optarg; break;
 		case 'a': if (aead_arg(optarg, &aead)) return 1; break;
 		default:
-			printf("Usage: pdmv2-keys derive-secondary --pms HEX --client ADDR\n"
+			fprintf(c == 'h' ? stdout : stderr,
+				"Usage: pdmv2-keys derive-secondary --pms HEX --client ADDR\n"
 			       "                 [--server ADDR|PREFIX|*] [--aead NAME]\n"
 			       "Prints the secret the -02 draft's Primary/Secondary model shares\n"
 			       "with one client (PROFILE.md 8); with --server, as a PDMV2_SECRET\n"
@@ -171,12 +172,14 @@ phase_key(int argc, char **argv, bool epoch)
 			return 1;
 		default:
 			if (epoch)
-				printf("Usage: pdmv2-keys epoch-key --keylog FILE\n"
+				fprintf(c == 'h' ? stdout : stderr,
+				       "Usage: pdmv2-keys epoch-key --keylog FILE\n"
 				       "                 --flow SADDR,SPORT,DADDR,DPORT,PROTO --epoch N\n"
 				       "Prints the PDMV2_EPOCH_KEY line for one sender direction and one\n"
 				       "Epoch of the Epoch layout: it opens that Epoch and nothing else.\n");
 			else
-				printf("Usage: pdmv2-keys session-key --keylog FILE\n"
+				fprintf(c == 'h' ? stdout : stderr,
+				       "Usage: pdmv2-keys session-key --keylog FILE\n"
 				       "                 --flow SADDR,SPORT,DADDR,DPORT,PROTO --kri N\n"
 				       "Prints the PDMV2_SESSION_KEY line for one sender direction and one\n"
 				       "Key Rotation Index: it opens that flow phase and nothing else.\n");
@@ -259,9 +262,11 @@ cmd_check(int argc, char **argv)
 		if (c == 'l') {
 			keylog = optarg;
 		} else {
-			printf("Usage: pdmv2-keys check --keylog FILE\n"
+			fprintf(c == 'h' ? stdout : stderr,
+				"Usage: pdmv2-keys check --keylog FILE\n"
 			       "Validates a key log: every problem as FILE:LINE: message.\n"
-			       "Exit status 0 clean, 1 errors found, 2 unreadable.\n");
+			       "Exit status 0 clean, 1 errors or unknown labels found,\n"
+			       "2 unreadable.\n");
 			return c == 'h' ? 0 : 1;
 		}
 	}
@@ -276,5 +281,7 @@ cmd_check(int argc, char **argv)
 	printf("%s: %zu entries, %zu errors, %zu warnings\n", keylog,
 	       pdmv2_keylog_count(kl), errors, warnings);
 	pdmv2_keylog_free(kl);
-	return errors ? 1 : 0;
+	/* An unknown label is a warning when loading (forward compatible),
+	 * but a check that passes it would hide a typo that loses a key. */
+	return errors || warnings ? 1 : 0;
 }

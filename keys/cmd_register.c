@@ -64,7 +64,8 @@ parse(int argc, char **argv, bool server_side, struct reg_args *a)
 		case 'P': a->print_secret = true; break;
 		case 'j': a->json = true; break;
 		default:
-			printf(server_side ?
+			fprintf(c == 'h' ? stdout : stderr,
+				server_side ?
 "Usage: pdmv2-keys decap --server-key PEM --enc HEX --salt HEX|-\n"
 "                        --client ADDR --server ADDR [--aead NAME]\n"
 "                        [--keylog FILE] [--print-secret]\n"
@@ -91,6 +92,18 @@ parse(int argc, char **argv, bool server_side, struct reg_args *a)
 	return 0;
 }
 
+/* A registration whose secret goes nowhere is lost: refused before it
+ * is made (with --json too, which prints enc and salt only). */
+static int
+nowhere(const struct reg_args *a)
+{
+	if (a->keylog || a->print_secret)
+		return 0;
+	fprintf(stderr, "pdmv2-keys: the secret would be written nowhere: "
+		"give --keylog FILE or --print-secret\n");
+	return 1;
+}
+
 /* The PDMV2_SECRET line, to the key log and/or standard output. */
 static int
 emit_secret(const struct reg_args *a, const uint8_t client[16],
@@ -113,9 +126,6 @@ emit_secret(const struct reg_args *a, const uint8_t client[16],
 		printf("%s\n", line);
 	pdmv2_wipe(line, sizeof(line));
 	pdmv2_wipe(sec_hex, sizeof(sec_hex));
-	if (!a->keylog && !a->print_secret)
-		fprintf(stderr, "pdmv2-keys: the secret was not written anywhere "
-			"(use --keylog FILE or --print-secret)\n");
 	return rc;
 }
 
@@ -130,7 +140,7 @@ cmd_encap(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (key_load_public(a.key, pk) || addr_arg("--client", a.client, client) ||
-	    addr_arg("--server", a.server, server))
+	    addr_arg("--server", a.server, server) || nowhere(&a))
 		return 1;
 	if (RAND_bytes(salt, sizeof(salt)) != 1 ||
 	    pdmv2_registration_client(a.aead, pk, NULL, enc, secret) != PDMV2_OK) {
@@ -163,7 +173,8 @@ cmd_decap(int argc, char **argv)
 	    addr_arg("--server", a.server, server) ||
 	    hex_arg("--enc", a.enc, enc, 32, 32, NULL) ||
 	    (strcmp(a.salt, "-") != 0 &&
-	     hex_arg("--salt", a.salt, salt, 0, sizeof(salt), &salt_len))) {
+	     hex_arg("--salt", a.salt, salt, 0, sizeof(salt), &salt_len)) ||
+	    nowhere(&a)) {
 		pdmv2_wipe(sk, sizeof(sk));
 		return 1;
 	}

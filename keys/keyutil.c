@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <openssl/err.h>
@@ -28,19 +29,38 @@ ssl_error(const char *path, const char *what)
 	ERR_clear_error();
 }
 
+/* OpenSSL's passphrase callback: never prompt, remember it was asked. */
+static int
+no_passphrase(char *buf, int size, int rwflag, void *asked)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	*(bool *)asked = true;
+	return -1;
+}
+
 static EVP_PKEY *
 read_pem(const char *path, bool private_key)
 {
 	FILE *f = fopen(path, "r");
 	EVP_PKEY *k;
+	bool asked = false;
 
 	if (!f) {
 		fprintf(stderr, "pdmv2-keys: %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
-	k = private_key ? PEM_read_PrivateKey(f, NULL, NULL, NULL) :
+	k = private_key ? PEM_read_PrivateKey(f, NULL, no_passphrase, &asked) :
 			  PEM_read_PUBKEY(f, NULL, NULL, NULL);
 	fclose(f);
+	if (!k && asked) {
+		fprintf(stderr, "pdmv2-keys: %s: the private key is encrypted; write "
+			"a decrypted copy (openssl pkey -in %s -out FILE) and use that\n",
+			path, path);
+		ERR_clear_error();
+		return NULL;
+	}
 	if (!k) {
 		ssl_error(path, private_key ? "not a PEM private key" :
 			  "not a PEM public key");
@@ -139,9 +159,12 @@ hex_arg(const char *what, const char *hex, uint8_t *out, size_t want_min,
 		return -1;
 	}
 	if (n / 2 < want_min || n / 2 > want_max) {
-		fprintf(stderr, "pdmv2-keys: %s: %zu bytes, want %zu%s%zu\n", what,
-			n / 2, want_min, want_min == want_max ? "" : "..",
-			want_min == want_max ? (size_t)0 : want_max);
+		if (want_min == want_max)
+			fprintf(stderr, "pdmv2-keys: %s: %zu bytes, want %zu\n", what,
+				n / 2, want_min);
+		else
+			fprintf(stderr, "pdmv2-keys: %s: %zu bytes, want %zu to %zu\n",
+				what, n / 2, want_min, want_max);
 		return -1;
 	}
 	if (pdmv2_hex_decode(hex, out, want_max) < 0) {
@@ -177,13 +200,52 @@ aead_arg(const char *s, enum pdmv2_aead *aead)
 int
 keylog_append(const char *path, const char *line)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	/* O_NOFOLLOW: a link planted where the key log goes would send the
+	 * secret elsewhere */
+	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+		      0600);
 	size_t n = strlen(line);
+	struct stat st;
+	char last = '\n';
 
-	if (fd < 0 || write(fd, line, n) != (ssize_t)n || write(fd, "\n", 1) != 1) {
+	if (fd < 0) {
+		if (errno == ELOOP)
+			fprintf(stderr, "pdmv2-keys: %s: is a symbolic link; not followed "
+				"(name the file itself)\n", path);
+		else
+			fprintf(stderr, "pdmv2-keys: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
 		fprintf(stderr, "pdmv2-keys: %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "pdmv2-keys: %s: not a regular file\n", path);
+		close(fd);
+		return -1;
+	}
+	/* It holds secrets: an existing file readable by others is made
+	 * private, and said so */
+	if (st.st_mode & 077) {
+		if (fchmod(fd, 0600) != 0) {
+			fprintf(stderr, "pdmv2-keys: %s: mode %04o, cannot make it 0600: "
+				"%s\n", path, (unsigned)(st.st_mode & 07777),
+				strerror(errno));
 			close(fd);
+			return -1;
+		}
+		fprintf(stderr, "pdmv2-keys: %s: was mode %04o, now 0600 (it holds "
+			"secrets)\n", path, (unsigned)(st.st_mode & 07777));
+	}
+	/* a last line without its newline must not swallow this one */
+	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
+		last = '\n';
+	if ((last != '\n' && write(fd, "\n", 1) != 1) ||
+	    write(fd, line, n) != (ssize_t)n || write(fd, "\n", 1) != 1) {
+		fprintf(stderr, "pdmv2-keys: %s: %s\n", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	return close(fd) == 0 ? 0 : -1;

@@ -22,7 +22,12 @@
 #include "kri_ahead.h"
 #include "prefetch.h"
 
-#define MAX_CANDIDATES 16
+/* Every matching key log entry is a candidate (PROFILE.md 8), however
+ * many; a packet tries the winner and at most TRIES others, the next
+ * ones each packet while none has opened, so a direction with a
+ * thousand stale entries costs a packet what sixteen did, and still
+ * reaches its valid one. */
+#define TRIES 16
 #define CACHE_SLOTS 4	/* current, next, previous phase and a spare */
 /* While the state is unknown, every packet's search (5.4 step 1) asks
  * again for the keys of kri F, F+2, ... F+2(W-1): a cycle the 4 cipher
@@ -33,6 +38,7 @@
  * wrong, or whose capture began past the window, would otherwise derive
  * keys for every packet. */
 #define KEYMAT_KRI 64
+#define KEYMAT_CANDS TRIES	/* the first candidates only: bounded */
 
 struct keymat {
 	bool have;
@@ -63,8 +69,9 @@ struct pdmv2_decryptor {
 	/* the per-flow constants */
 	struct keymat *km;		/* [cand][nkm], while unknown; or NULL */
 	uint32_t nkm;			/* kri values kept per candidate */
+	uint32_t next;			/* first candidate the next packet tries */
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
-	const struct pdmv2_keysrc *cand[MAX_CANDIDATES];
+	const struct pdmv2_keysrc **cand;	/* [ncand], g_malloc'd */
 };
 _Static_assert(offsetof(struct pdmv2_decryptor, cache[2]) <= PDMV2_CACHE_LINE,
 	       "a packet's decryptor fields in one line");
@@ -86,17 +93,24 @@ pdmv2_decryptor_new(struct pdmv2_keylog *kl,
 	if (kl) {
 		/* Candidates are fixed here: a reloaded key log needs new
 		 * decryptors. */
-		n = pdmv2_keylog_lookup(kl, ft, d->cand, MAX_CANDIDATES);
-		d->ncand = (uint32_t)(n < MAX_CANDIDATES ? n : MAX_CANDIDATES);
+		d->cand = pdmv2_keylog_candidates(kl, ft, PDMV2_LAYOUT_KRI, &n);
+		d->ncand = (uint32_t)(n < UINT32_MAX ? n : UINT32_MAX);
 	}
 	d->nkm = kri_window < KEYMAT_KRI / 2 ? 2 * kri_window : KEYMAT_KRI;
 	rc = pdmv2_kri_tracker_new(kri_window, &d->tracker);
 	if (rc != PDMV2_OK) {
+		g_free(d->cand);
 		g_aligned_free(d);
 		return rc;
 	}
 	*out = d;
 	return PDMV2_OK;
+}
+
+static size_t
+km_cands(const struct pdmv2_decryptor *d)
+{
+	return d->ncand < KEYMAT_CANDS ? d->ncand : KEYMAT_CANDS;
 }
 
 /* The kept keys go once the state is known, or with the decryptor. */
@@ -105,7 +119,7 @@ keymat_drop(struct pdmv2_decryptor *d)
 {
 	if (!d->km)
 		return;
-	pdmv2_wipe(d->km, d->ncand * d->nkm * sizeof(*d->km));
+	pdmv2_wipe(d->km, km_cands(d) * d->nkm * sizeof(*d->km));
 	g_free(d->km);
 	d->km = NULL;
 }
@@ -121,6 +135,7 @@ pdmv2_decryptor_free(struct pdmv2_decryptor *d)
 		pdmv2_cipher_free(d->cache[i].cipher);
 	keymat_drop(d);
 	pdmv2_kri_tracker_free(d->tracker);
+	g_free(d->cand);
 	g_aligned_free(d);
 }
 
@@ -133,9 +148,9 @@ key_for(struct pdmv2_decryptor *d, size_t cand, uint32_t kri,
 	struct keymat *k = NULL;
 	enum pdmv2_err rc;
 
-	if (!pdmv2_kri_known(d->tracker) && kri < d->nkm) {
+	if (!pdmv2_kri_known(d->tracker) && kri < d->nkm && cand < KEYMAT_CANDS) {
 		if (!d->km)
-			d->km = g_new0(struct keymat, d->ncand * d->nkm);
+			d->km = g_new0(struct keymat, km_cands(d) * d->nkm);
 		k = &d->km[cand * d->nkm + kri];
 	}
 	if (k && k->have) {
@@ -227,15 +242,16 @@ try_candidate(struct pdmv2_decryptor *d, size_t cand, uint32_t kri,
 	return pdmv2_cipher_open_option(c, opt, m);
 }
 
-/* The tracker's open function: winner first, then the other candidates
- * in key log order; AUTH if any key was tried, NO_KEY if none exists. */
+/* The tracker's open function: winner first, then up to TRIES other
+ * candidates in key log order from d->next; AUTH if any key was tried,
+ * NO_KEY if none exists. */
 static enum pdmv2_err
 open_kri(void *ctx, uint32_t kri, const struct pdmv2_option *opt,
 	 struct pdmv2_metrics *m)
 {
 	struct pdmv2_decryptor *d = ctx;
 	enum pdmv2_err rc, worst = PDMV2_ERR_NO_KEY;
-	size_t i;
+	size_t i, t;
 
 	if (d->winner >= 0) {
 		rc = try_candidate(d, (size_t)d->winner, kri, opt, m);
@@ -244,7 +260,8 @@ open_kri(void *ctx, uint32_t kri, const struct pdmv2_option *opt,
 		if (rc != PDMV2_ERR_NO_KEY)
 			worst = PDMV2_ERR_AUTH;
 	}
-	for (i = 0; i < d->ncand; i++) {
+	for (t = 0; t < d->ncand && t < TRIES; t++) {
+		i = (d->next + t) % d->ncand;
 		if ((int32_t)i == d->winner)
 			continue;
 		rc = try_candidate(d, i, kri, opt, m);
@@ -304,6 +321,9 @@ pdmv2_decryptor_open_preopened(struct pdmv2_decryptor *d,
 	d->pre = pre && pre->src ? pre : NULL;
 	pdmv2_kri_track(d->tracker, opt, frame, ts_ns, open_kri, d, m, res);
 	d->pre = NULL;
+	/* none opened it: the next packet tries the next candidates */
+	if (d->winner < 0 && d->ncand > TRIES)
+		d->next = (uint32_t)((d->next + TRIES) % d->ncand);
 	if (res->rotated)
 		prune(d, res->kri);
 	if (res->first)

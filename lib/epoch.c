@@ -13,7 +13,10 @@
 #include "pdmv2/crypto.h"
 #include "pdmv2/epoch.h"
 
-#define MAX_CANDIDATES 8
+/* Every matching key log entry is a candidate (8); an option tries the
+ * winner and at most TRIES others, the next ones each time none opens,
+ * so many stale entries cost an option what eight did. */
+#define TRIES 8
 #define EPOCH_MOD (PDMV2_EPOCH_MAX + 1)
 
 struct record {
@@ -37,8 +40,8 @@ struct pdmv2_epoch_tracker {
 	struct pdmv2_keylog *kl;
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
 	bool looked_up;
-	size_t ncand;
-	const struct pdmv2_keysrc *cand[MAX_CANDIDATES];
+	size_t ncand, next;
+	const struct pdmv2_keysrc **cand;	/* [ncand], g_malloc'd */
 	const struct pdmv2_keysrc *winner;
 	struct slot slot[2];	/* the current and the previous Epoch */
 	uint64_t clock;
@@ -81,6 +84,7 @@ pdmv2_epoch_tracker_free(struct pdmv2_epoch_tracker *t)
 	slot_clear(&t->slot[0]);
 	slot_clear(&t->slot[1]);
 	g_array_free(t->epochs, TRUE);
+	g_free(t->cand);
 	g_free(t);
 }
 
@@ -116,7 +120,7 @@ static enum pdmv2_err
 resolve(struct pdmv2_epoch_tracker *t, struct slot *s,
 	const struct pdmv2_option *opt, struct pdmv2_metrics *m)
 {
-	const struct pdmv2_keysrc *order[MAX_CANDIDATES + 1];
+	const struct pdmv2_keysrc *order[TRIES + 1];
 	uint8_t key[PDMV2_KEY_MAX], nonce[PDMV2_NONCE_BYTES];
 	enum pdmv2_aead aead;
 	size_t n = 0, i;
@@ -124,18 +128,20 @@ resolve(struct pdmv2_epoch_tracker *t, struct slot *s,
 	enum pdmv2_err rc;
 
 	if (t->kl && !t->looked_up) {
-		t->ncand = pdmv2_keylog_lookup_layout(t->kl, t->ft,
-						      PDMV2_LAYOUT_EPOCH,
-						      t->cand, MAX_CANDIDATES);
-		if (t->ncand > MAX_CANDIDATES)
-			t->ncand = MAX_CANDIDATES;
+		t->cand = pdmv2_keylog_candidates(t->kl, t->ft,
+						  PDMV2_LAYOUT_EPOCH, &t->ncand);
 		t->looked_up = true;
 	}
 	if (t->winner)
 		order[n++] = t->winner;
-	for (i = 0; i < t->ncand; i++)
-		if (t->cand[i] != t->winner)
-			order[n++] = t->cand[i];
+	for (i = 0; i < t->ncand && i < TRIES; i++) {
+		const struct pdmv2_keysrc *c = t->cand[(t->next + i) % t->ncand];
+
+		if (c != t->winner)
+			order[n++] = c;
+	}
+	if (t->ncand > TRIES)	/* the next option tries the next ones */
+		t->next = (t->next + TRIES) % t->ncand;
 	for (i = 0; i < n; i++) {
 		struct pdmv2_cipher *c;
 

@@ -10,11 +10,14 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <glib.h>
@@ -61,6 +64,7 @@ struct pdmv2_keylog {
 	 * mutex, not a GMutex: ThreadSanitizer sees only the former. */
 	pthread_mutex_t secondary_lock;
 	size_t nerrors;
+	size_t unlisted, unlisted_errors;	/* past PDMV2_KEYLOG_DIAG_MAX */
 };
 
 static void
@@ -121,9 +125,18 @@ static void G_GNUC_PRINTF(5, 6)
 add_diag(struct pdmv2_keylog *kl, const char *file, unsigned line,
 	 bool is_error, const char *fmt, ...)
 {
-	struct diag *d = g_new0(struct diag, 1);
+	struct diag *d;
 	va_list ap;
 
+	if (is_error)
+		kl->nerrors++;
+	/* A file of a million bad lines: counted, not a million messages */
+	if (kl->diags->len >= PDMV2_KEYLOG_DIAG_MAX) {
+		kl->unlisted++;
+		kl->unlisted_errors += is_error;
+		return;
+	}
+	d = g_new0(struct diag, 1);
 	va_start(ap, fmt);
 	d->message = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
@@ -137,8 +150,27 @@ add_diag(struct pdmv2_keylog *kl, const char *file, unsigned line,
 	d->pub.is_error = is_error;
 	d->pub.message = d->message;
 	g_ptr_array_add(kl->diags, d);
-	if (is_error)
-		kl->nerrors++;
+}
+
+/* After a load: how many problems were not listed, as the last one. */
+static void
+add_unlisted(struct pdmv2_keylog *kl, const char *file)
+{
+	struct diag *d;
+
+	if (!kl->unlisted)
+		return;
+	d = g_new0(struct diag, 1);
+	d->message = g_strdup_printf("%zu more problems not listed (%zu errors, "
+				     "%zu warnings)", kl->unlisted,
+				     kl->unlisted_errors,
+				     kl->unlisted - kl->unlisted_errors);
+	d->pub.file = file;
+	d->pub.line = 0;
+	d->pub.is_error = kl->unlisted_errors > 0;
+	d->pub.message = d->message;
+	g_ptr_array_add(kl->diags, d);
+	kl->unlisted = kl->unlisted_errors = 0;
 }
 
 enum pdmv2_err
@@ -341,11 +373,13 @@ parse_line(struct pdmv2_keylog *kl, char *text, const char *file, unsigned line)
 	struct entry *e;
 	bool ok;
 
+	/* every field is counted, so messages give the true count */
 	for (tok = strtok_r(text, " \t", &save); tok;
 	     tok = strtok_r(NULL, " \t", &save)) {
-		if (nf == MAX_FIELDS + 1)
-			break;
-		f[nf++] = tok;
+		if (nf <= MAX_FIELDS)
+			f[nf] = tok;
+		if (nf < UINT_MAX)
+			nf++;
 	}
 	if (nf == 0 || f[0][0] == '#')
 		return;
@@ -409,6 +443,10 @@ pdmv2_keylog_load_buffer(struct pdmv2_keylog *kl, const char *name,
 	size_t pos = 0;
 	unsigned lineno = 0;
 
+	/* A byte order mark some editors write: not part of the first label */
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		pos = 3;
+
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - buf) : len, n = end - pos;
@@ -430,41 +468,75 @@ pdmv2_keylog_load_buffer(struct pdmv2_keylog *kl, const char *name,
 	}
 	pdmv2_wipe(line, PDMV2_KEYLOG_LINE_MAX + 1);
 	g_free(line);
+	add_unlisted(kl, file);
 	return PDMV2_OK;
+}
+
+/* The whole file, at most PDMV2_KEYLOG_SIZE_MAX bytes, into data. */
+static int
+read_all(int fd, GByteArray *data)
+{
+	uint8_t chunk[65536];
+	ssize_t n;
+	int rc = 0;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = errno ? errno : EIO;
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((size_t)n > PDMV2_KEYLOG_SIZE_MAX - data->len) {
+			rc = EFBIG;
+			break;
+		}
+		g_byte_array_append(data, chunk, (guint)n);
+	}
+	pdmv2_wipe(chunk, sizeof(chunk));
+	return rc;
 }
 
 enum pdmv2_err
 pdmv2_keylog_load_file(struct pdmv2_keylog *kl, const char *path)
 {
 	GByteArray *data;
-	uint8_t chunk[65536];
-	size_t n;
-	FILE *f;
-	int saved;
+	int fd, flags, saved;
 	enum pdmv2_err rc;
 
-	if (!(f = fopen(path, "rb"))) {
+	/* Non-blocking open: a FIFO with no writer does not wait for one.
+	 * Reads then block as usual: a pipe's writer is waited for, and a
+	 * FIFO that has none reads as empty. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || (flags = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
 		saved = errno;
+		if (fd >= 0)
+			close(fd);
 		add_diag(kl, intern_file(kl, path), 0, true, "cannot open: %s",
 			 strerror(saved));
 		errno = saved;
 		return PDMV2_ERR_IO;
 	}
 	data = g_byte_array_new();
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		g_byte_array_append(data, chunk, (guint)n);
-	if (ferror(f)) {
-		saved = errno ? errno : EIO;
+	saved = read_all(fd, data);
+	if (saved == EFBIG) {
+		add_diag(kl, intern_file(kl, path), 0, true,
+			 "larger than the key log limit of %u MiB: not loaded",
+			 PDMV2_KEYLOG_SIZE_MAX >> 20);
+		rc = PDMV2_ERR_IO;
+	} else if (saved) {
 		add_diag(kl, intern_file(kl, path), 0, true, "cannot read: %s",
 			 strerror(saved));
 		rc = PDMV2_ERR_IO;
 	} else {
 		rc = pdmv2_keylog_load_buffer(kl, path, (const char *)data->data,
 					      data->len);
-		saved = 0;
 	}
-	fclose(f);
-	pdmv2_wipe(chunk, sizeof(chunk));
+	close(fd);
 	pdmv2_wipe(data->data, data->len);
 	g_byte_array_free(data, TRUE);
 	if (rc != PDMV2_OK)
@@ -559,14 +631,29 @@ struct ranked {
 	guint order;
 };
 
-static gint
-by_specificity(gconstpointer a, gconstpointer b)
+/* 8: most specific first; among equals the newest line first, since a
+ * re-registration appends and leaves the stale line above it. */
+static int
+by_specificity(const void *a, const void *b)
 {
 	const struct ranked *x = a, *y = b;
 
 	if (x->specificity != y->specificity)
 		return x->specificity > y->specificity ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
+	return (x->order < y->order) - (x->order > y->order);
+}
+
+/* Newest line first; the same line with the sender's source as the
+ * client before its destination. */
+static int
+by_entry(const void *a, const void *b)
+{
+	const struct keyindex_primary *x = a, *y = b;
+
+	if (x->idx != y->idx)
+		return x->idx > y->idx ? -1 : 1;
+	return (x->client_is_dst > y->client_is_dst) -
+	       (x->client_is_dst < y->client_is_dst);
 }
 
 static void
@@ -602,9 +689,9 @@ pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
 	guint i;
 
 	/* 1. exact SESSION_KEY (Kri layout) or EPOCH_KEY (Epoch layout)
-	 * entries, in file order (8) */
+	 * entries (8), newest first */
 	keyindex_session(kl->index, ft, idx);
-	for (i = 0; i < idx->len; i++) {
+	for (i = idx->len; i-- > 0;) {
 		struct entry *e = g_ptr_array_index(kl->entries,
 						    g_array_index(idx, guint, i));
 
@@ -613,7 +700,7 @@ pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
 	}
 	/* 2. SECRET entries for {S, D}, most specific first */
 	g_array_set_size(idx, 0);
-	keyindex_secret(kl->index, s, d, idx);
+	keyindex_secret(kl->index, s, d, idx, NULL);
 	for (i = 0; i < idx->len; i++) {
 		guint k = g_array_index(idx, guint, i);
 		struct entry *e = g_ptr_array_index(kl->entries, k);
@@ -621,14 +708,19 @@ pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
 
 		g_array_append_val(secrets, r);
 	}
-	g_array_sort(secrets, by_specificity);
+	if (secrets->len > 1)
+		qsort(secrets->data, secrets->len, sizeof(struct ranked),
+		      by_specificity);
 	for (i = 0; i < secrets->len; i++)
 		emit(g_array_index(secrets, struct ranked, i).src, out, max, &n);
 
-	/* 3. PRIMARY_SECRET in file order: the client is whichever endpoint
+	/* 3. PRIMARY_SECRET, newest first: the client is whichever endpoint
 	 * is in the client prefix (both orientations when both fit: the tag
 	 * decides). */
-	keyindex_primary(kl->index, s, d, primary);
+	keyindex_primary(kl->index, s, d, primary, NULL);
+	if (primary->len > 1)
+		qsort(primary->data, primary->len, sizeof(struct keyindex_primary),
+		      by_entry);
 	for (i = 0; i < primary->len; i++) {
 		const struct keyindex_primary *m =
 			&g_array_index(primary, struct keyindex_primary, i);
@@ -641,6 +733,22 @@ pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
 	g_array_free(secrets, TRUE);
 	g_array_free(primary, TRUE);
 	return n;
+}
+
+const struct pdmv2_keysrc **
+pdmv2_keylog_candidates(struct pdmv2_keylog *kl,
+			const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
+			enum pdmv2_layout layout, size_t *n)
+{
+	const struct pdmv2_keysrc **all;
+
+	*n = pdmv2_keylog_lookup_layout(kl, ft, layout, NULL, 0);
+	if (*n == 0)
+		return NULL;
+	all = g_new(const struct pdmv2_keysrc *, *n);
+	/* loading is over: the second lookup finds the same ones */
+	*n = pdmv2_keylog_lookup_layout(kl, ft, layout, all, *n);
+	return all;
 }
 
 enum pdmv2_err

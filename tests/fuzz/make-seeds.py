@@ -94,6 +94,17 @@ def main():
     ]
     write("keylog", "spec", ("\n".join(lines) + "\n").encode())
     write("keylog", "crlf", ("\r\n".join(lines) + "\r\n").encode())
+    # a UTF-8 byte order mark first (issue 24), alone, twice, with CRLF
+    bom = b"\xef\xbb\xbf"
+    write("keylog", "bom", bom + ("\n".join(lines) + "\n").encode())
+    write("keylog", "bom-crlf", bom + ("\r\n".join(lines) + "\r\n").encode())
+    write("keylog", "bom-only", bom)
+    write("keylog", "bom-twice", bom + bom + (lines[0] + "\n").encode())
+    # more fields than any label has; seventeen entries for one pair
+    write("keylog", "many-fields", (lines[0] + " x" * 20 + "\n").encode())
+    write("keylog", "stale-17", "".join(
+        "PDMV2_SECRET 2001:db8::1 2001:db8::2 aes128gcm %064x -\n" % i
+        for i in range(17)).encode())
     for path in sorted(glob.glob(os.path.join(TOP, "samples", "data", "*.keylog")))[:3]:
         write("keylog", os.path.basename(path), open(path, "rb").read())
     analyzer_seeds()

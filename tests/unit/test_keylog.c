@@ -11,6 +11,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <cmocka.h>
@@ -18,6 +25,7 @@
 
 #include "pdmv2/crypto.h"
 #include "pdmv2/keylog.h"
+#include "keyindex.h"
 #include "vectors.h"
 
 static struct pdmv2_keylog *
@@ -132,8 +140,8 @@ test_lookup_orders_session_key_then_specific_then_primary(void **state)
 	pdmv2_keylog_free(kl);
 }
 
-/* The lookup order of PROFILE.md 8 by a pass over every entry, as the
- * key log answered before it had an index: the model for the index. */
+/* The lookup order of PROFILE.md 8 by a pass over every entry, newest
+ * line first (keylog.h): the model for the index. */
 static size_t
 model_lookup(const struct pdmv2_keylog *kl, const uint8_t ft[37],
 	     const struct pdmv2_keylog_entry **out)
@@ -141,14 +149,14 @@ model_lookup(const struct pdmv2_keylog *kl, const uint8_t ft[37],
 	const uint8_t *s = ft, *d = ft + 16;
 	size_t i, j, n = 0, first;
 
-	for (i = 0; i < pdmv2_keylog_count(kl); i++) {
+	for (i = pdmv2_keylog_count(kl); i-- > 0;) {
 		const struct pdmv2_keylog_entry *e = pdmv2_keylog_entry(kl, i);
 
 		if (e->label == PDMV2_KL_SESSION_KEY && memcmp(e->five_tuple, ft, 37) == 0)
 			out[n++] = e;
 	}
 	first = n;
-	for (i = 0; i < pdmv2_keylog_count(kl); i++) {
+	for (i = pdmv2_keylog_count(kl); i-- > 0;) {
 		const struct pdmv2_keylog_entry *e = pdmv2_keylog_entry(kl, i);
 
 		if (e->label == PDMV2_KL_SECRET &&
@@ -158,7 +166,7 @@ model_lookup(const struct pdmv2_keylog *kl, const uint8_t ft[37],
 		      pdmv2_prefix_match(e->addr_b, e->plen_b, s))))
 			out[n++] = e;
 	}
-	/* most specific first, file order among equals (insertion sort
+	/* most specific first, the newest line first among equals (insertion sort
 	 * keeps it stable) */
 	for (i = first + 1; i < n; i++)
 		for (j = i; j > first && out[j]->plen_a + out[j]->plen_b >
@@ -168,7 +176,7 @@ model_lookup(const struct pdmv2_keylog *kl, const uint8_t ft[37],
 			out[j] = out[j - 1];
 			out[j - 1] = t;
 		}
-	for (i = 0; i < pdmv2_keylog_count(kl); i++) {
+	for (i = pdmv2_keylog_count(kl); i-- > 0;) {
 		const struct pdmv2_keylog_entry *e = pdmv2_keylog_entry(kl, i);
 
 		if (e->label != PDMV2_KL_PRIMARY_SECRET)
@@ -272,6 +280,99 @@ test_indexed_lookup_matches_a_pass_over_every_entry(void **state)
 	/* the walk reached the interesting cases */
 	assert_true(checked > 2000);
 	assert_true(both_ways > 50);
+}
+
+/* Work of looking up flows in a key index of n entries built by line(). */
+static size_t
+index_work(void (*line)(struct pdmv2_keylog_entry *, unsigned, uint32_t *),
+	   unsigned n, unsigned flows, size_t *found)
+{
+	struct keyindex *ki = keyindex_new();
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(guint));
+	GArray *prim = g_array_new(FALSE, FALSE, sizeof(struct keyindex_primary));
+	uint32_t rng = 0xfeed;
+	size_t work = 0;
+	unsigned i, k;
+
+	for (i = 0; i < n; i++) {
+		struct pdmv2_keylog_entry e;
+
+		memset(&e, 0, sizeof(e));
+		line(&e, i, &rng);
+		keyindex_add(ki, &e, i);
+		e.label = PDMV2_KL_PRIMARY_SECRET;
+		keyindex_add(ki, &e, n + i);
+	}
+	*found = 0;
+	for (i = 0; i < flows; i++) {
+		uint8_t s[16], d[16];
+
+		for (k = 0; k < 16; k += 4) {	/* random flows */
+			uint32_t r1 = test_xorshift32(&rng), r2 = test_xorshift32(&rng);
+
+			memcpy(s + k, &r1, 4);
+			memcpy(d + k, &r2, 4);
+		}
+		g_array_set_size(out, 0);
+		g_array_set_size(prim, 0);
+		keyindex_secret(ki, s, d, out, &work);
+		keyindex_primary(ki, s, d, prim, &work);
+		*found += out->len + prim->len;
+	}
+	g_array_free(out, TRUE);
+	g_array_free(prim, TRUE);
+	keyindex_free(ki);
+	return work;
+}
+
+/* One line per pair of prefix lengths (129 x 129), all over one pair of
+ * addresses: what made every lookup probe every pair of lengths. */
+static void
+every_length_pair(struct pdmv2_keylog_entry *e, unsigned i, uint32_t *rng)
+{
+	(void)rng;
+	e->label = PDMV2_KL_SECRET;
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1::1", e->addr_a), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:2::1", e->addr_b), 1);
+	e->plen_a = (uint8_t)(i / 129);
+	e->plen_b = (uint8_t)(i % 129);
+}
+
+/* A server's key log: one /128 pair per client. */
+static void
+one_pair_per_client(struct pdmv2_keylog_entry *e, unsigned i, uint32_t *rng)
+{
+	unsigned k;
+
+	e->label = PDMV2_KL_SECRET;
+	for (k = 0; k < 16; k += 4) {
+		uint32_t r1 = test_xorshift32(rng), r2 = test_xorshift32(rng);
+
+		memcpy(e->addr_a + k, &r1, 4);
+		memcpy(e->addr_b + k, &r2, 4);
+	}
+	(void)i;
+	e->plen_a = e->plen_b = 128;
+}
+
+/* Issue 24: a key log of 16,641 lines covering every pair of prefix
+ * lengths made each of 2,000 flows probe 2 x 16,641 keys.  Counted, not
+ * timed: the crafted key log costs a lookup at most ten times what a
+ * random one of the same size does (the old index: some 10,000 times). */
+static void
+test_lookup_work_does_not_grow_with_prefix_length_pairs(void **state)
+{
+	size_t crafted, random, found_c, found_r;
+
+	(void)state;
+	crafted = index_work(every_length_pair, 129 * 129, 2000, &found_c);
+	random = index_work(one_pair_per_client, 129 * 129, 2000, &found_r);
+	print_message("work: crafted %zu, random %zu (2000 flows, %u lines)\n",
+		      crafted, random, 129 * 129);
+	/* "*" lines match every flow, in both orientations and as primary */
+	assert_true(found_c >= 2000 * 2);
+	assert_int_equal(found_r, 0);
+	assert_true(crafted <= 10 * random);
 }
 
 static void
@@ -402,6 +503,108 @@ test_long_lines_and_nul_bytes_are_errors_not_hangs(void **state)
 	pdmv2_keylog_free(kl);
 }
 
+static const char valid_secret[] =
+	"PDMV2_SECRET 2001:db8::1 2001:db8::2 aes128gcm "
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f -\n";
+
+static void
+test_byte_order_mark_is_skipped(void **state)
+{
+	char buf[256];
+	struct pdmv2_keylog *kl;
+
+	(void)state;
+	snprintf(buf, sizeof(buf), "\xEF\xBB\xBF%s", valid_secret);
+	pdmv2_keylog_new(&kl);
+	pdmv2_keylog_load_buffer(kl, "bom", buf, strlen(buf));
+	assert_int_equal(pdmv2_keylog_count(kl), 1);
+	assert_int_equal(pdmv2_keylog_ndiag(kl), 0);
+	pdmv2_keylog_free(kl);
+}
+
+static void
+test_field_count_is_the_true_one(void **state)
+{
+	static const char line[] = "PDMV2_SECRET a b c d e f g h i j k l m n o p q r s t\n";
+	struct pdmv2_keylog *kl;
+
+	(void)state;
+	pdmv2_keylog_new(&kl);
+	pdmv2_keylog_load_buffer(kl, "many", line, strlen(line));
+	assert_int_equal(pdmv2_keylog_nerrors(kl), 1);
+	assert_non_null(strstr(pdmv2_keylog_diag(kl, 0)->message, "got 20"));
+	pdmv2_keylog_free(kl);
+}
+
+/* A million bad lines: every one counted, a bounded list kept, the last
+ * entry of which says how many were left out. */
+static void
+test_many_bad_lines_keep_a_bounded_list(void **state)
+{
+	GString *text = g_string_new("");
+	struct pdmv2_keylog *kl;
+	const struct pdmv2_keylog_diag *last;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 1000000; i++)
+		g_string_append(text, "PDMV2_SECRET x\n");
+	g_string_append(text, valid_secret);
+	pdmv2_keylog_new(&kl);
+	pdmv2_keylog_load_buffer(kl, "bad", text->str, text->len);
+	assert_int_equal(pdmv2_keylog_nerrors(kl), 1000000);
+	assert_int_equal(pdmv2_keylog_count(kl), 1);
+	assert_int_equal(pdmv2_keylog_ndiag(kl), PDMV2_KEYLOG_DIAG_MAX + 1);
+	last = pdmv2_keylog_diag(kl, PDMV2_KEYLOG_DIAG_MAX);
+	assert_int_equal(last->line, 0);
+	assert_non_null(strstr(last->message, "999900 more"));
+	pdmv2_keylog_free(kl);
+	g_string_free(text, TRUE);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	_exit(3);	/* blocked: a failure, not a hang */
+}
+
+static void
+test_oversized_file_and_fifo_without_writer(void **state)
+{
+	char dir[] = "/tmp/pdmv2-keylog-XXXXXX", path[64];
+	struct pdmv2_keylog *kl;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	/* one byte over the limit, sparse */
+	snprintf(path, sizeof(path), "%s/big", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)PDMV2_KEYLOG_SIZE_MAX + 1), 0);
+	close(fd);
+	pdmv2_keylog_new(&kl);
+	assert_int_equal(pdmv2_keylog_load_file(kl, path), PDMV2_ERR_IO);
+	assert_int_equal(errno, EFBIG);
+	assert_non_null(strstr(pdmv2_keylog_diag(kl, 0)->file, "big"));
+	assert_non_null(strstr(pdmv2_keylog_diag(kl, 0)->message, "64 MiB"));
+	pdmv2_keylog_free(kl);
+	unlink(path);
+	/* a FIFO nobody writes: empty, at once */
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	signal(SIGALRM, on_alarm);
+	alarm(20);
+	pdmv2_keylog_new(&kl);
+	assert_int_equal(pdmv2_keylog_load_file(kl, path), PDMV2_OK);
+	alarm(0);
+	assert_int_equal(pdmv2_keylog_count(kl), 0);
+	pdmv2_keylog_free(kl);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 test_prefix_text_forms(void **state)
 {
@@ -430,11 +633,16 @@ main(void)
 		cmocka_unit_test(test_each_malformed_field_is_reported_with_its_line),
 		cmocka_unit_test(test_lookup_orders_session_key_then_specific_then_primary),
 		cmocka_unit_test(test_indexed_lookup_matches_a_pass_over_every_entry),
+		cmocka_unit_test(test_lookup_work_does_not_grow_with_prefix_length_pairs),
 		cmocka_unit_test(test_primary_secret_derives_the_vectors_secondary_secret),
 		cmocka_unit_test(test_lookups_from_two_threads_share_one_cache),
 		cmocka_unit_test(test_unreadable_file_is_an_io_error_with_a_diagnostic),
 		cmocka_unit_test(test_long_lines_and_nul_bytes_are_errors_not_hangs),
 		cmocka_unit_test(test_prefix_text_forms),
+		cmocka_unit_test(test_byte_order_mark_is_skipped),
+		cmocka_unit_test(test_field_count_is_the_true_one),
+		cmocka_unit_test(test_many_bad_lines_keep_a_bounded_list),
+		cmocka_unit_test(test_oversized_file_and_fifo_without_writer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

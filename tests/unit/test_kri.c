@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <cmocka.h>
+#include <glib.h>
 
 #include "pdmv2/crypto.h"
 #include "decrypt_ahead.h"
@@ -448,6 +449,63 @@ test_decryptor_follows_rotations_with_real_keys(void **state)
  * keys are kept between packets (decrypt.c, KEYMAT_KRI).  Failed
  * searches must not spoil the first one that succeeds, nor packets
  * past the window ever open. */
+/* Re-registering appends a line: sixteen stale secrets for the pair
+ * above the valid one, and sixteen below it (PROFILE.md 8: every
+ * matching entry is a candidate).  The decryptor still finds the valid
+ * secret, within the packets it takes to try every candidate. */
+static void
+test_decryptor_finds_the_valid_secret_among_many_stale_ones(void **state)
+{
+	static const int layouts[][2] = {{0, 16}, {16, 0}, {16, 16}};
+	uint8_t a[16], b[16], ft[37];
+	struct pdmv2_option o;
+	struct pdmv2_metrics m;
+	struct pdmv2_kri_result res;
+	unsigned l;
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8::1", a);
+	inet_pton(AF_INET6, "2001:db8::2", b);
+	pdmv2_five_tuple(a, b, 40000, 443, 17, ft);
+	for (l = 0; l < 3; l++) {
+		GString *text = g_string_new("");
+		struct pdmv2_keylog *kl;
+		struct pdmv2_decryptor *d;
+		unsigned i, opened = 0;
+		uint16_t psn;
+		int k;
+
+		for (k = 0; k < layouts[l][0]; k++)	/* stale, older */
+			g_string_append_printf(text, "PDMV2_SECRET 2001:db8::2 2001:db8::1 "
+					       "aes128gcm %064x -\n", k + 1);
+		g_string_append_printf(text, "PDMV2_SECRET 2001:db8::2 2001:db8::1 "
+				       "aes128gcm %s -\n", secret_hex);
+		for (k = 0; k < layouts[l][1]; k++)	/* stale, newer */
+			g_string_append_printf(text, "PDMV2_SECRET 2001:db8::1 2001:db8::2 "
+					       "aes128gcm %064x -\n", k + 100);
+		kl = keylog_of(text->str);
+		assert_int_equal(pdmv2_keylog_count(kl),
+				 (size_t)(layouts[l][0] + layouts[l][1] + 1));
+		assert_int_equal(pdmv2_decryptor_new(kl, ft, 4, &d), PDMV2_OK);
+		for (i = 0, psn = 10; i < 4; i++, psn++) {
+			seal(ft, 0, (uint16_t)(i + 1), psn, &o);
+			if (pdmv2_decryptor_open(d, &o, psn, 0, &m, &res) == PDMV2_OK) {
+				assert_int_equal(m.psntp, psn);
+				opened++;
+			}
+		}
+		/* at most one packet goes by while the first sixteen are
+		 * tried (the valid one is the 17th, 33 in all) */
+		assert_true(opened >= 3);
+		assert_non_null(pdmv2_decryptor_winner(d));
+		assert_int_equal(pdmv2_keysrc_entry(pdmv2_decryptor_winner(d))->line,
+				 (unsigned)layouts[l][0] + 1);
+		pdmv2_decryptor_free(d);
+		pdmv2_keylog_free(kl);
+		g_string_free(text, TRUE);
+	}
+}
+
 static void
 test_unknown_state_searches_again_with_kept_keys(void **state)
 {
@@ -660,6 +718,7 @@ main(void)
 		cmocka_unit_test(test_unknown_state_search_stays_within_the_window),
 		cmocka_unit_test(test_decryptor_follows_rotations_with_real_keys),
 		cmocka_unit_test(test_unknown_state_searches_again_with_kept_keys),
+		cmocka_unit_test(test_decryptor_finds_the_valid_secret_among_many_stale_ones),
 		cmocka_unit_test(test_preopened_answers_stand_in_for_exactly_their_key),
 		cmocka_unit_test(test_session_key_opens_exactly_its_phase),
 		cmocka_unit_test(test_wrong_specific_secret_loses_to_right_general_one),

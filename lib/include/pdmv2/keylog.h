@@ -23,6 +23,14 @@
 #include "pdmv2/walk.h"
 
 #define PDMV2_KEYLOG_LINE_MAX 4096	/* longer lines are an error, not a hang */
+/* A key log file larger than this is refused (PDMV2_ERR_IO, errno
+ * EFBIG, a diagnostic naming the file): a device that never ends must
+ * not fill memory.  A server's key log of a line per client stays far
+ * below it (some 200 bytes a line: over 300,000 clients). */
+#define PDMV2_KEYLOG_SIZE_MAX (64u << 20)
+/* Diagnostics kept per key log; past it, the problems are counted and
+ * one last diagnostic (line 0) says how many more there were. */
+#define PDMV2_KEYLOG_DIAG_MAX 100
 
 enum pdmv2_keylog_label {
 	PDMV2_KL_SECRET = 1,
@@ -67,7 +75,10 @@ void pdmv2_keylog_free(struct pdmv2_keylog *kl);
 
 /*
  * Load entries from a file.  PDMV2_ERR_IO when it cannot be opened or
- * read (errno is kept; a diagnostic with line 0 is recorded too).  Bad
+ * read, or is larger than PDMV2_KEYLOG_SIZE_MAX (errno is kept; a
+ * diagnostic with line 0 is recorded too).  A FIFO is read to its end,
+ * as from a pipe; one with no writer reads as empty instead of waiting.
+ * A UTF-8 byte order mark at the start is skipped.  Bad
  * lines do not make it fail: they are recorded as diagnostics and the
  * rest of the file loads.  May be called for several files.
  */
@@ -86,14 +97,17 @@ pdmv2_keylog_entry(const struct pdmv2_keylog *kl, size_t i);
 size_t pdmv2_keylog_ndiag(const struct pdmv2_keylog *kl);
 const struct pdmv2_keylog_diag *
 pdmv2_keylog_diag(const struct pdmv2_keylog *kl, size_t i);
+/* Every error found, listed or not (PDMV2_KEYLOG_DIAG_MAX). */
 size_t pdmv2_keylog_nerrors(const struct pdmv2_keylog *kl);
 
 /*
  * Candidates for traffic with sender 5-tuple ft (SADDR, DADDR, ports,
  * proto) in the order of section 8: exact SESSION_KEY entries first,
  * then SECRET entries matching {S, D} most specific first, then
- * PRIMARY_SECRET entries.  Writes up to max pointers, returns how many
- * there are in total.  Derived material (prk, secondary secrets) is
+ * PRIMARY_SECRET entries.  Among entries section 8 does not order (the
+ * same label, and for SECRET the same specificity), the newest line
+ * comes first: re-registering appends a line below the stale one.
+ * Writes up to max pointers, returns how many there are in total.  Derived material (prk, secondary secrets) is
  * computed once and cached inside the key log, under a lock: lookups
  * and pdmv2_keysrc_derive may run on several threads at once, once
  * loading is over.  A source's pointer is the same for every lookup.
@@ -111,6 +125,16 @@ size_t pdmv2_keylog_lookup_layout(struct pdmv2_keylog *kl,
 				  const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
 				  enum pdmv2_layout layout,
 				  const struct pdmv2_keysrc **out, size_t max);
+
+/*
+ * Every candidate of pdmv2_keylog_lookup_layout, however many, in a new
+ * array the caller frees with g_free(); *n is their count.  NULL (and
+ * *n 0) when there is none.
+ */
+const struct pdmv2_keysrc **
+pdmv2_keylog_candidates(struct pdmv2_keylog *kl,
+			const uint8_t ft[PDMV2_FIVE_TUPLE_BYTES],
+			enum pdmv2_layout layout, size_t *n);
 
 /*
  * The key and base nonce a source gives for (ft, kri).  PDMV2_ERR_NO_KEY
