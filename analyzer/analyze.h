@@ -77,6 +77,9 @@ struct analysis {
 	char frame_line_pad[64 - sizeof(uint64_t)];
 	uint64_t packets, ipv6_packets, skipped_linktype, not_ipv6;
 	int64_t first_ts, last_ts;
+	int64_t prev_ts;		/* the frame before's */
+	uint64_t ts_backwards;		/* frames stamped before the one before */
+	bool ts_backwards_warned;
 	struct {
 		uint64_t packets, v1, plain, encrypted, decrypted, auth_failed,
 			 no_key, malformed, truncated;

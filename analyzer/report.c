@@ -13,6 +13,7 @@
 
 #include "pdmv2/timefmt.h"
 #include "double_text.h"
+#include "escape.h"
 #include "report.h"
 
 static const char *const anomaly_names[AN_COUNT] = {
@@ -67,6 +68,22 @@ static json_object *
 j_plain(const char *text)
 {
 	return json_object_new_string(text);
+}
+
+/* Text from outside (file names, key log messages, warnings naming
+ * them): JSON strings must be UTF-8, a file name need not be. */
+static json_object *
+j_text(const char *text)
+{
+	char *valid;
+	json_object *j;
+
+	if (g_utf8_validate(text, -1, NULL))
+		return json_object_new_string(text);
+	valid = escape_utf8(text);
+	j = json_object_new_string(valid);
+	g_free(valid);
+	return j;
 }
 
 static json_object *
@@ -257,6 +274,12 @@ j_summary(struct analysis *a)
 	json_object *root = json_object_new_object(), *o, *arr;
 	size_t i;
 
+	if (a->ts_backwards && !a->ts_backwards_warned) {
+		a->ts_backwards_warned = true;
+		analysis_warn(a, "%llu frames are stamped earlier than the frame "
+			      "before them: first_ts and last_ts are the earliest "
+			      "and the latest stamps", (unsigned long long)a->ts_backwards);
+	}
 	if (a->epoch_spill.failed && !a->epoch_spill.warned) {
 		a->epoch_spill.warned = true;
 		analysis_warn(a, "no temporary file for finished Kri epochs (TMPDIR?): "
@@ -274,7 +297,7 @@ j_summary(struct analysis *a)
 		struct input_info *in = g_ptr_array_index(a->inputs, i);
 
 		o = json_object_new_object();
-		put(o, "file", json_object_new_string(in->file));
+		put(o, "file", j_text(in->file));
 		put(o, "linktype", in->linktype_name ?
 		    json_object_new_string(in->linktype_name) : NULL);
 		put(o, "packets", j_u64(in->packets));
@@ -291,7 +314,7 @@ j_summary(struct analysis *a)
 	put(o, "first_ts", a->packets ? j_time(a->first_ts) : NULL);
 	put(o, "last_ts", a->packets ? j_time(a->last_ts) : NULL);
 	put(o, "duration_us", a->packets ?
-	    j_double((double)(a->last_ts - a->first_ts) / 1e3) : NULL);
+	    j_double(pdmv2_time_span_ns(a->first_ts, a->last_ts) / 1e3) : NULL);
 	if (a->skipped_linktype)
 		put(o, "skipped_linktype", j_u64(a->skipped_linktype));
 	put(root, "capture", o);
@@ -299,8 +322,7 @@ j_summary(struct analysis *a)
 	o = json_object_new_object();
 	arr = json_object_new_array();
 	for (i = 0; i < a->keylog_files->len; i++)
-		json_object_array_add(arr, json_object_new_string(
-			g_ptr_array_index(a->keylog_files, i)));
+		json_object_array_add(arr, j_text(g_ptr_array_index(a->keylog_files, i)));
 	put(o, "files", arr);
 	put(o, "entries", j_u64(pdmv2_keylog_count(a->keylog)));
 	arr = json_object_new_array();
@@ -311,9 +333,9 @@ j_summary(struct analysis *a)
 		if (!d->is_error)
 			continue;
 		e = json_object_new_object();
-		put(e, "file", json_object_new_string(d->file));
+		put(e, "file", j_text(d->file));
 		put(e, "line", j_int((int)d->line));
-		put(e, "message", json_object_new_string(d->message));
+		put(e, "message", j_text(d->message));
 		json_object_array_add(arr, e);
 	}
 	put(o, "errors", arr);
@@ -352,8 +374,7 @@ j_summary(struct analysis *a)
 
 	arr = json_object_new_array();
 	for (i = 0; i < a->warnings->len; i++)
-		json_object_array_add(arr, json_object_new_string(
-			g_ptr_array_index(a->warnings, i)));
+		json_object_array_add(arr, j_text(g_ptr_array_index(a->warnings, i)));
 	put(root, "warnings", arr);
 	return root;
 }
