@@ -43,6 +43,9 @@ struct analysis {
 	char frame_line_pad[64 - sizeof(uint64_t)];
 	uint64_t packets, ipv6_packets, skipped_linktype, not_ipv6;
 	int64_t first_ts, last_ts;
+	int64_t prev_ts;		/* the frame before's */
+	uint64_t ts_backwards;		/* frames stamped before the one before */
+	bool ts_backwards_warned;
 	struct pdm_counts pdm;
 	struct anomaly_list anomalies[AN_COUNT];
 };
@@ -63,6 +66,7 @@ analysis_new(const struct analyze_config *cfg)
 	struct analysis *a = g_aligned_alloc0(1, sizeof(*a), _Alignof(struct analysis));
 
 	a->cfg = *cfg;
+	flow_hash_seed();
 	(void)pdmv2_keylog_new(&a->keylog);
 	a->keylog_files = g_ptr_array_new_with_free_func(g_free);
 	a->flows = g_hash_table_new(flow_key_hash, flow_key_equal);
@@ -137,6 +141,12 @@ analysis_inputs(const struct analysis *a)
 const GPtrArray *
 analysis_warnings(struct analysis *a)
 {
+	if (a->ts_backwards && !a->ts_backwards_warned) {
+		a->ts_backwards_warned = true;
+		analysis_warn(a, "%llu frames are stamped earlier than the frame "
+			      "before them: first_ts and last_ts are the earliest "
+			      "and the latest stamps", (unsigned long long)a->ts_backwards);
+	}
 	if (a->epoch_spill.failed && !a->epoch_spill.warned) {
 		a->epoch_spill.warned = true;
 		analysis_warn(a, "no temporary file for finished Kri epochs (TMPDIR?): "
@@ -480,8 +490,9 @@ analysis_frame_begin(struct analysis *a, int dlt, int64_t ts,
 	fw->n_opts = w.n_opts;
 	fw->n_opts_seen = w.n_opts_seen;
 	if (w.n_opts > 0)
-		fw->opt_rc = pdmv2_option_parse(data + off + w.opts[0].opt_off,
-						w.opts[0].opt_avail, &fw->opt);
+		fw->opt_rc = w.opts[0].overrun ? PDMV2_ERR_MALFORMED :
+			pdmv2_option_parse(data + off + w.opts[0].opt_off,
+					   w.opts[0].opt_avail, &fw->opt);
 	fw->src_is_a = flow_key_make(&fw->key, &w);
 }
 
@@ -528,6 +539,9 @@ analysis_frame_end(struct analysis *a, struct input_info *in,
 		a->first_ts = ts;
 	if (a->packets == 1 || ts > a->last_ts)
 		a->last_ts = ts;
+	if (a->packets > 1 && ts < a->prev_ts)
+		a->ts_backwards++;
+	a->prev_ts = ts;
 	if (!fw->supported) {
 		a->skipped_linktype++;
 		return;
@@ -549,7 +563,11 @@ analysis_frame_end(struct analysis *a, struct input_info *in,
 	if (!f)
 		return;
 	f->dir[dir].packets++;
-	f->last_ts = ts;
+	/* the earliest and the latest stamp, whatever order they came in */
+	if (ts < f->first_ts)
+		f->first_ts = ts;
+	if (ts > f->last_ts)
+		f->last_ts = ts;
 	if (fw->proto == PDMV2_IPPROTO_TCP &&
 	    !(fw->walk_flags & PDMV2_WALK_NO_PORTS)) {
 		if (fw->tcp_flags & 0x01)

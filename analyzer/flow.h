@@ -68,6 +68,9 @@ struct flow {
 	struct flow_dir dir[2];
 };
 
+/* Draws the flow hash's secret (once a process; analysis_new calls it). */
+void flow_hash_seed(void);
+
 /* Returns whether the packet's source became k->a. */
 bool flow_key_make(struct flow_key *k, const struct pdmv2_walk *w);
 guint flow_key_hash(gconstpointer k);

@@ -17,8 +17,10 @@
 
 #include <pcap/pcap.h>
 
+#include "escape.h"
 #include "input.h"
 #include "linktype.h"
+#include "pdmv2/timefmt.h"
 #include "pipeline.h"
 
 #define PROGRESS_EVERY 65536
@@ -92,7 +94,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	const char *error;
 	const u_char *data;
 	struct pipeline *pl;
-	uint64_t read = 0;
+	uint64_t read = 0, records = 0, saturated = 0;
 	struct bpf_program prog;
 	bool have_prog = false;
 	struct stat st;
@@ -101,13 +103,16 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	pcap_t *p;
 	bool decoded;
 	int rc, dlt;
+	/* the name as stderr may show it (escape.h) */
+	char *shown = escape_terminal(file);
 
 	if (strcmp(file, "-") != 0 && stat(file, &st) == 0)
 		size = st.st_size;
 	if (!(p = open_capture(file, &buf, errbuf))) {
 		in->failed = true;
-		fprintf(stderr, "pdmv2-analyze: %s: %s\n", file, errbuf);
+		fprintf(stderr, "pdmv2-analyze: %s: %s\n", shown, errbuf);
 		analysis_warn(a, "%s: cannot read: %s", file, errbuf);
+		g_free(shown);
 		return INPUT_UNREADABLE;
 	}
 	dlt = pcap_datalink(p);
@@ -116,7 +121,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 	(void)linktype_ipv6_offset(dlt, NULL, 0, &decoded);
 	if (!decoded) {
 		fprintf(stderr, "pdmv2-analyze: %s: link type %s is not decoded; "
-			"its packets are counted as skipped\n", file, in->linktype_name);
+			"its packets are counted as skipped\n", shown, in->linktype_name);
 		analysis_warn(a, "%s: link type %s not decoded, packets skipped",
 			      file, in->linktype_name);
 	}
@@ -126,6 +131,7 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 				pcap_geterr(p));
 			pcap_close(p);
 			g_free(buf);
+			g_free(shown);
 			in->failed = true;
 			return INPUT_BAD_FILTER;
 		}
@@ -134,7 +140,13 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 
 	pl = pipeline_start(a, in, o->threads > 1);
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-		int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+		bool sat = false;
+		/* tv_usec holds ns (PCAP_TSTAMP_PRECISION_NANO) */
+		int64_t ts = pdmv2_time_ns((int64_t)h->ts.tv_sec,
+					   (int64_t)h->ts.tv_usec, &sat);
+
+		records++;
+		saturated += sat;
 
 		if (have_prog && !pcap_offline_filter(&prog, h, data)) {
 			analysis_frame_skip(a);
@@ -144,26 +156,58 @@ input_read(struct analysis *a, const char *file, const struct input_options *o)
 		pipeline_commit(pl);
 		/* counted here: in->packets belongs to the analysis thread */
 		if (o->progress && ++read % PROGRESS_EVERY == 0)
-			progress(file, p, size, read);
+			progress(shown, p, size, read);
 	}
 	pipeline_finish(pl);
 	if (cfg->dump_frames)	/* whole lines out before anything else */
 		(void)fflush(cfg->dump_out);
 	if (o->progress)
 		fprintf(stderr, "\r%*s\r", 70, "");
-	if (rc == PCAP_ERROR) {
+	if (saturated) {
+		fprintf(stderr, "pdmv2-analyze: %s: %llu frames with time stamps "
+			"outside the years 1677 to 2262, clamped to those ends\n",
+			shown, (unsigned long long)saturated);
+		analysis_warn(a, "%s: %llu frames with time stamps outside the years "
+			      "1677 to 2262 (pcapng if_tsresol or if_tsoffset?), "
+			      "clamped to those ends", file,
+			      (unsigned long long)saturated);
+	}
+	if (rc == PCAP_ERROR && records == 0) {
+		/* A header and then nothing libpcap can read: not a capture
+		 * with no packets, an input that could not be read. */
+		error = pcap_geterr(p);
+		in->failed = true;
+		fprintf(stderr, "pdmv2-analyze: %s: cannot read its first record: %s\n",
+			shown, error);
+		analysis_warn(a, "%s: cannot read its first record: %s", file, error);
+		rc = INPUT_UNREADABLE;
+	} else if (rc == PCAP_ERROR && strstr(pcap_geterr(p), "truncated")) {
 		/* libpcap reports a short last record as an error: keep what
 		 * was read, say where the file ended. */
 		error = pcap_geterr(p);
 		in->truncated = true;
 		fprintf(stderr, "pdmv2-analyze: %s: truncated after frame %llu: %s\n",
-			file, (unsigned long long)analysis_last_frame(a), error);
+			shown, (unsigned long long)analysis_last_frame(a), error);
 		analysis_warn(a, "%s: truncated after frame %llu (%s)", file,
 			      (unsigned long long)analysis_last_frame(a), error);
+		rc = INPUT_OK;
+	} else if (rc == PCAP_ERROR) {
+		/* A block libpcap refuses (a second link type in a pcapng,
+		 * say): the file is not cut short, it cannot be read on. */
+		error = pcap_geterr(p);
+		in->failed = true;
+		fprintf(stderr, "pdmv2-analyze: %s: cannot read on after frame %llu: "
+			"%s\n", shown, (unsigned long long)analysis_last_frame(a), error);
+		analysis_warn(a, "%s: cannot read on after frame %llu: %s", file,
+			      (unsigned long long)analysis_last_frame(a), error);
+		rc = INPUT_OK;
+	} else {
+		rc = INPUT_OK;
 	}
 	if (have_prog)
 		pcap_freecode(&prog);
 	pcap_close(p);		/* closes the file first, then its buffer goes */
 	g_free(buf);
-	return INPUT_OK;
+	g_free(shown);
+	return rc;
 }

@@ -15,7 +15,9 @@
 #include <json-c/json.h>
 
 #include "analyze.h"
+#include "escape.h"
 #include "input.h"
+#include "output.h"
 #include "report.h"
 #include "pdmv2/kri.h"
 #include "pdmv2/option.h"
@@ -102,6 +104,7 @@ main(int argc, char **argv)
 	struct input_options io = {.threads = g_get_num_processors() > 1 ? 2 : 1};
 	GPtrArray *keylogs = g_ptr_array_new();
 	const char *output = NULL, *env;
+	char *tmp = NULL;
 	bool pretty = false, quiet = false, tty;
 	struct analysis *a;
 	FILE *out = stdout;
@@ -123,7 +126,10 @@ main(int argc, char **argv)
 			cfg.kri_window = (unsigned)v;
 			break;
 		case O_OPTTYPE:
-			if (option_uint("option-type", optarg, 0, 255, &v))
+			/* 0 and 1 are Pad1 and PadN (RFC 8200 4.2): 0
+			 * never matches, 1 would call every PadN a
+			 * malformed PDM option */
+			if (option_uint("option-type", optarg, 2, 255, &v))
 				return 1;
 			cfg.option_type = (uint8_t)v;
 			break;
@@ -147,9 +153,33 @@ main(int argc, char **argv)
 		fprintf(stderr, "pdmv2-analyze: no capture file given (try --help)\n");
 		return 1;
 	}
-	if (output && !(out = fopen(output, "w"))) {
-		fprintf(stderr, "pdmv2-analyze: %s: %s\n", output, strerror(errno));
-		return 1;
+	if (output) {
+		const char *bad = output_names_input(output,
+			(const char *const *)argv + optind, (size_t)(argc - optind));
+
+		if (!bad)
+			bad = output_names_input(output,
+				(const char *const *)keylogs->pdata, keylogs->len);
+		env = getenv("PDMV2_KEYLOG_FILE");
+		if (!bad && env && *env)
+			bad = output_names_input(output, &env, 1);
+
+		if (bad) {
+			char *o = escape_terminal(output), *b = escape_terminal(bad);
+
+			fprintf(stderr, "pdmv2-analyze: --output %s is the input %s: "
+				"refusing to overwrite it\n", o, b);
+			g_free(o);
+			g_free(b);
+			return 1;
+		}
+		if (!(out = output_open(output, &tmp))) {
+			char *o = escape_terminal(output);
+
+			fprintf(stderr, "pdmv2-analyze: %s: %s\n", o, strerror(errno));
+			g_free(o);
+			return 1;
+		}
 	}
 	tty = !quiet && isatty(STDERR_FILENO);
 	/* a progress line would land amid the frame lines */
@@ -180,13 +210,20 @@ main(int argc, char **argv)
 		size_t before = analysis_warnings(a)->len, w;
 		const GPtrArray *warnings;
 
-		if (!analysis_add_keylog(a, k))
+		if (!analysis_add_keylog(a, k)) {
+			char *t = escape_terminal(k);
+
 			fprintf(stderr, "pdmv2-analyze: %s: cannot read key log: %s\n",
-				k, strerror(errno));
+				t, strerror(errno));
+			g_free(t);
+		}
 		warnings = analysis_warnings(a);
-		for (w = before; w < warnings->len; w++)
-			fprintf(stderr, "pdmv2-analyze: key log %s\n",
-				(const char *)g_ptr_array_index(warnings, w));
+		for (w = before; w < warnings->len; w++) {
+			char *t = escape_terminal(g_ptr_array_index(warnings, w));
+
+			fprintf(stderr, "pdmv2-analyze: key log %s\n", t);
+			g_free(t);
+		}
 	}
 	g_ptr_array_free(keylogs, TRUE);
 
@@ -212,8 +249,10 @@ main(int argc, char **argv)
 		(void)report_write(a, out, pretty);
 	}
 	if (fflush(out) != 0 || ferror(out)) {
-		fprintf(stderr, "pdmv2-analyze: %s: write failed\n",
-			output ? output : "standard output");
+		char *t = escape_terminal(output ? output : "standard output");
+
+		fprintf(stderr, "pdmv2-analyze: %s: write failed\n", t);
+		g_free(t);
 		rc = 1;
 	}
 	if (tty)
@@ -228,8 +267,18 @@ out:
 			rc = rc ? rc : 1;
 		}
 	}
-	if (out != stdout)
-		fclose(out);
+	if (out != stdout) {
+		/* only a complete report replaces what the file held */
+		bool keep = rc == 0;
+
+		if (output_close(out, output, tmp, keep) != 0 && keep) {
+			char *t = escape_terminal(output);
+
+			fprintf(stderr, "pdmv2-analyze: %s: %s\n", t, strerror(errno));
+			g_free(t);
+			rc = 1;
+		}
+	}
 	analysis_free(a);
 	return rc;
 }

@@ -13,6 +13,7 @@
 
 #include "pdmv2/timefmt.h"
 #include "double_text.h"
+#include "escape.h"
 #include "report.h"
 
 static const char *const anomaly_names[AN_COUNT] = {
@@ -67,6 +68,22 @@ static json_object *
 j_plain(const char *text)
 {
 	return json_object_new_string(text);
+}
+
+/* Text from outside (file names, key log messages, warnings naming
+ * them): JSON strings must be UTF-8, a file name need not be. */
+static json_object *
+j_text(const char *text)
+{
+	char *valid;
+	json_object *j;
+
+	if (g_utf8_validate(text, -1, NULL))
+		return json_object_new_string(text);
+	valid = escape_utf8(text);
+	j = json_object_new_string(valid);
+	g_free(valid);
+	return j;
 }
 
 static json_object *
@@ -273,7 +290,7 @@ j_summary(struct analysis *a)
 		struct input_info *in = g_ptr_array_index(inputs, i);
 
 		o = json_object_new_object();
-		put(o, "file", json_object_new_string(in->file));
+		put(o, "file", j_text(in->file));
 		put(o, "linktype", in->linktype_name ?
 		    json_object_new_string(in->linktype_name) : NULL);
 		put(o, "packets", j_u64(in->packets));
@@ -290,7 +307,7 @@ j_summary(struct analysis *a)
 	put(o, "first_ts", t.packets ? j_time(t.first_ts) : NULL);
 	put(o, "last_ts", t.packets ? j_time(t.last_ts) : NULL);
 	put(o, "duration_us", t.packets ?
-	    j_double((double)(t.last_ts - t.first_ts) / 1e3) : NULL);
+	    j_double(pdmv2_time_span_ns(t.first_ts, t.last_ts) / 1e3) : NULL);
 	if (t.skipped_linktype)
 		put(o, "skipped_linktype", j_u64(t.skipped_linktype));
 	put(root, "capture", o);
@@ -299,8 +316,7 @@ j_summary(struct analysis *a)
 	arr = json_object_new_array();
 	files = analysis_keylog_files(a);
 	for (i = 0; i < files->len; i++)
-		json_object_array_add(arr, json_object_new_string(
-			g_ptr_array_index(files, i)));
+		json_object_array_add(arr, j_text(g_ptr_array_index(files, i)));
 	put(o, "files", arr);
 	put(o, "entries", j_u64(pdmv2_keylog_count(kl)));
 	arr = json_object_new_array();
@@ -311,9 +327,9 @@ j_summary(struct analysis *a)
 		if (!d->is_error)
 			continue;
 		e = json_object_new_object();
-		put(e, "file", json_object_new_string(d->file));
+		put(e, "file", j_text(d->file));
 		put(e, "line", j_int((int)d->line));
-		put(e, "message", json_object_new_string(d->message));
+		put(e, "message", j_text(d->message));
 		json_object_array_add(arr, e);
 	}
 	put(o, "errors", arr);
@@ -353,8 +369,7 @@ j_summary(struct analysis *a)
 	arr = json_object_new_array();
 	warnings = analysis_warnings(a);
 	for (i = 0; i < warnings->len; i++)
-		json_object_array_add(arr, json_object_new_string(
-			g_ptr_array_index(warnings, i)));
+		json_object_array_add(arr, j_text(g_ptr_array_index(warnings, i)));
 	put(root, "warnings", arr);
 	return root;
 }

@@ -36,6 +36,7 @@
 #include "pdmv2/layout.h"
 #include "pdmv2/option.h"
 #include "pdmv2/reader.h"
+#include "pdmv2/timefmt.h"
 #include "pdmv2/walk.h"
 
 #define MAX_OPTS_PER_HEADER 4
@@ -325,14 +326,17 @@ frame_result(packet_info *pinfo, guint key, const struct pdmv2_walk *w,
 	     const struct pdmv2_option *opt)
 {
 	struct pdmv2_frame_result *res;
+	bool saturated = false;
 
 	res = (struct pdmv2_frame_result *)p_get_proto_data(wmem_file_scope(), pinfo,
 							     proto_pdmv2, key);
 	if (res || !have_walk || PINFO_FD_VISITED(pinfo))
 		return res;
 	res = wmem_new0(wmem_file_scope(), struct pdmv2_frame_result);
+	/* saturated, not wrapped: a pcapng stamp may lie past 2262 */
 	pdmv2_state_process(w, tcp_syn, rc, opt, pinfo->num,
-			    (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs,
+			    pdmv2_time_ns((int64_t)pinfo->abs_ts.secs,
+					  pinfo->abs_ts.nsecs, &saturated),
 			    res);
 	p_add_proto_data(wmem_file_scope(), pinfo, proto_pdmv2, key, res);
 	return res;

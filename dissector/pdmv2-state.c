@@ -284,9 +284,11 @@ track_epoch(const struct pdmv2_walk *w, const struct pdmv2_option *opt,
 	struct direction *d = direction_for(w, ft);
 
 	if (!d->ep) {
-		if (pdmv2_epoch_tracker_new(keylog, ft, &d->ep) != PDMV2_OK) {
+		enum pdmv2_err rc = pdmv2_epoch_tracker_new(keylog, ft, &d->ep);
+
+		if (rc != PDMV2_OK) {
 			d->ep = NULL;
-			out->status = PDMV2_ERR_NOMEM;
+			out->status = rc;
 			return;
 		}
 		pdmv2_epoch_set_retire(d->ep, drop_epoch, NULL);

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "pdmv2/gptr.h"
+#include "pdmv2/timefmt.h"
 
 #include "fnv.h"
 
@@ -187,6 +188,6 @@ pdmv2_gptr_get(const struct pdmv2_gptr_table *t, size_t i,
 	out->first_ts_ns = s->first_ts;
 	out->last_ts_ns = s->last_ts;
 	out->coverage = (double)s->packets / (double)(out->advance + s->segments);
-	span = (double)(s->last_ts - s->first_ts) / 1e9;
+	span = pdmv2_time_span_ns(s->first_ts, s->last_ts) / 1e9;
 	out->rate_pps = span > 0 ? (double)out->advance / span : 0;
 }

@@ -68,3 +68,26 @@ pdmv2_format_time(int64_t ns, char buf[PDMV2_TIME_BUF])
 	*p = '\0';
 	return buf;
 }
+
+int64_t
+pdmv2_time_ns(int64_t sec, int64_t nsec, bool *saturated)
+{
+	int64_t ns;
+
+	if (__builtin_mul_overflow(sec, INT64_C(1000000000), &ns) ||
+	    __builtin_add_overflow(ns, nsec, &ns)) {
+		*saturated = true;
+		return sec < 0 || (sec == 0 && nsec < 0) ? INT64_MIN : INT64_MAX;
+	}
+	return ns;
+}
+
+double
+pdmv2_time_span_ns(int64_t from, int64_t to)
+{
+	int64_t d;
+
+	if (__builtin_sub_overflow(to, from, &d))
+		return (double)to - (double)from;
+	return (double)d;
+}

@@ -45,9 +45,11 @@ pdmv2_five_tuple(const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
 	out[36] = proto;
 }
 
-enum pdmv2_err
-pdmv2_walk_options(const uint8_t *area, size_t len, uint8_t option_type,
-		   pdmv2_opt_cb found, void *ctx)
+/* The TLV walk; overrun: an option of the type whose length runs past
+ * the area is reported too (with avail < its length), not dropped. */
+static enum pdmv2_err
+walk_area(const uint8_t *area, size_t len, uint8_t option_type,
+	  pdmv2_opt_cb found, void *ctx, bool overrun)
 {
 	struct pdmv2_reader r;
 
@@ -59,16 +61,27 @@ pdmv2_walk_options(const uint8_t *area, size_t len, uint8_t option_type,
 		(void)pdmv2_reader_u8(&r, &type);
 		if (type == OPT_PAD1)
 			continue;
-		if (!pdmv2_reader_u8(&r, &olen) || !pdmv2_reader_skip(&r, olen))
+		if (!pdmv2_reader_u8(&r, &olen) || !pdmv2_reader_skip(&r, olen)) {
+			if (overrun && type == option_type && found)
+				found(ctx, off, len - off);
 			return PDMV2_ERR_TRUNCATED;
+		}
 		if (type == option_type && found)
 			found(ctx, off, len - off);
 	}
 	return PDMV2_OK;
 }
 
+enum pdmv2_err
+pdmv2_walk_options(const uint8_t *area, size_t len, uint8_t option_type,
+		   pdmv2_opt_cb found, void *ctx)
+{
+	return walk_area(area, len, option_type, found, ctx, false);
+}
+
 struct dstopts_ctx {
 	struct pdmv2_walk *w;
+	const uint8_t *area;
 	size_t hdr_off, hdr_len, area_off;
 	bool after_routing;
 };
@@ -87,6 +100,9 @@ note_option(void *ctx, size_t off, size_t avail)
 		ref->opt_off = c->area_off + off;
 		ref->opt_avail = avail;
 		ref->after_routing = c->after_routing;
+		/* the whole header was captured: an option that does not
+		 * fit in it is malformed, not cut by the capture (2.4) */
+		ref->overrun = avail < 2 || (size_t)c->area[off + 1] + 2 > avail;
 	}
 	w->n_opts_seen++;
 }
@@ -160,15 +176,17 @@ pdmv2_walk_ipv6(const uint8_t *pkt, size_t caplen, uint8_t option_type,
 				w->flags |= PDMV2_WALK_ROUTING;
 			else {
 				struct dstopts_ctx c = {
-					.w = w, .hdr_off = hdr_off, .hdr_len = len,
+					.w = w, .area = h.base + 2,
+					.hdr_off = hdr_off, .hdr_len = len,
 					.area_off = hdr_off + 2,
 					.after_routing = (w->flags & PDMV2_WALK_ROUTING) != 0,
 				};
 
 				/* A TLV overrun inside the header: the options
-				 * before it are kept, the bad one is not. */
-				(void)pdmv2_walk_options(h.base + 2, len - 2,
-							 option_type, note_option, &c);
+				 * before it are kept, and a PDM option that is
+				 * the bad one is noted as overrun. */
+				(void)walk_area(h.base + 2, len - 2, option_type,
+						note_option, &c, true);
 			}
 			nh = next;
 			break;

@@ -184,8 +184,11 @@ test_truncated_header_keeps_what_came_before(void **state)
 	assert_int_equal(pdmv2_walk_ipv6(p.b, 39, 0x0F, &w), PDMV2_ERR_TRUNCATED);
 }
 
+/* PROFILE.md 2.4: a PDM option whose length runs past its fully
+ * captured header is a malformed option, reported as such (overrun),
+ * not left out; the options before it are kept as they were. */
 static void
-test_option_running_past_its_header_is_not_reported(void **state)
+test_option_running_past_its_header_is_reported_as_overrun(void **state)
 {
 	uint8_t tlv[20];
 	struct pkt p;
@@ -198,10 +201,27 @@ test_option_running_past_its_header_is_not_reported(void **state)
 	pkt_opts(&p, 60, tlv, sizeof(tlv));
 	pkt_udp(&p, 1, 2);
 	assert_int_equal(pdmv2_walk_ipv6(p.b, p.n, 0x0F, &w), PDMV2_OK);
-	assert_int_equal(w.n_opts, 0);
+	assert_int_equal(w.n_opts, 1);
+	assert_true(w.opts[0].overrun);
+	assert_int_equal(w.opts[0].opt_off, 42);
 	assert_int_equal(w.proto, 17);		/* the chain goes on */
 	assert_int_equal(pdmv2_walk_options(tlv, sizeof(tlv), 0x0F, NULL, NULL),
 			 PDMV2_ERR_TRUNCATED);
+
+	/* a good option first, then the bad one: one of each */
+	{
+		uint8_t two[40];
+
+		memcpy(two, pdm_v2, 20);
+		memcpy(two + 20, tlv, 20);
+		pkt_init(&p);
+		pkt_opts(&p, 60, two, sizeof(two));
+		pkt_udp(&p, 1, 2);
+		assert_int_equal(pdmv2_walk_ipv6(p.b, p.n, 0x0F, &w), PDMV2_OK);
+		assert_int_equal(w.n_opts, 2);
+		assert_false(w.opts[0].overrun);
+		assert_true(w.opts[1].overrun);
+	}
 }
 
 static void
@@ -332,7 +352,7 @@ main(void)
 		cmocka_unit_test(test_two_options_in_one_header_are_both_found),
 		cmocka_unit_test(test_dstopts_before_and_after_routing_and_ah),
 		cmocka_unit_test(test_truncated_header_keeps_what_came_before),
-		cmocka_unit_test(test_option_running_past_its_header_is_not_reported),
+		cmocka_unit_test(test_option_running_past_its_header_is_reported_as_overrun),
 		cmocka_unit_test(test_non_first_fragment_stops_the_walk),
 		cmocka_unit_test(test_esp_stops_and_icmpv6_has_no_ports),
 		cmocka_unit_test(test_tcp_flags_are_read),

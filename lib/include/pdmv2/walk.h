@@ -43,6 +43,8 @@ struct pdmv2_opt_ref {
 	size_t opt_off;		/* the option's Option Type byte */
 	size_t opt_avail;	/* bytes of the header from opt_off on */
 	bool after_routing;	/* header came after a Routing header */
+	bool overrun;		/* its Option Length runs past the end of its
+				 * (fully captured) header: malformed (2.4) */
 };
 
 /* Walk outcome flags. */
