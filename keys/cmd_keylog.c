@@ -1,7 +1,8 @@
 /*
  * cmd_keylog.c - key log tooling: derive-secondary (the Primary/
- * Secondary model's per-client secret), session-key (one direction's
- * key for one kri, to share a flow phase without the secret) and check.
+ * Secondary model's per-client secret), session-key and epoch-key (one
+ * direction's key for one kri or one Epoch, to share a flow phase
+ * without the secret) and check.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -122,24 +123,34 @@ parse_flow(const char *s, uint8_t ft[PDMV2_FIVE_TUPLE_BYTES], char *saddr,
 	return 0;
 }
 
-int
-cmd_session_key(int argc, char **argv)
+/*
+ * session-key and epoch-key: one sender direction's key for one phase
+ * (PROFILE.md 8), the least-privilege line: PDMV2_SESSION_KEY for a kri
+ * of the Kri layout (5.2), PDMV2_EPOCH_KEY for an Epoch of the Epoch
+ * layout (5.5).
+ */
+static int
+phase_key(int argc, char **argv, bool epoch)
 {
 	static const struct option opts[] = {
 		{"keylog", required_argument, NULL, 'l'},
 		{"flow", required_argument, NULL, 'f'},
 		{"kri", required_argument, NULL, 'k'},
+		{"epoch", required_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *keylog = NULL, *flow = NULL, *kri_s = NULL;
+	const char *cmd = epoch ? "epoch-key" : "session-key";
+	const char *what = epoch ? "--epoch" : "--kri";
+	const char *keylog = NULL, *flow = NULL, *phase_s = NULL;
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES], key[PDMV2_KEY_MAX], nonce[12];
 	char saddr[INET6_ADDRSTRLEN], daddr[INET6_ADDRSTRLEN], khex[65], nhex[25];
 	unsigned sport, dport, proto;
 	const struct pdmv2_keysrc *src[16];
 	struct pdmv2_keylog *kl;
 	enum pdmv2_aead aead;
-	unsigned long kri;
+	unsigned long phase, max = epoch ? PDMV2_EPOCH_MAX : UINT32_MAX;
+	enum pdmv2_err e;
 	size_t n, i;
 	char *end;
 	int c, rc = 1;
@@ -148,38 +159,60 @@ cmd_session_key(int argc, char **argv)
 		switch (c) {
 		case 'l': keylog = optarg; break;
 		case 'f': flow = optarg; break;
-		case 'k': kri_s = optarg; break;
+		case 'k':
+		case 'e':
+			if ((c == 'e') == epoch) {
+				phase_s = optarg;
+				break;
+			}
+			fprintf(stderr, "pdmv2-keys %s: %s belongs to %s\n", cmd,
+				c == 'e' ? "--epoch" : "--kri",
+				c == 'e' ? "epoch-key" : "session-key");
+			return 1;
 		default:
-			printf("Usage: pdmv2-keys session-key --keylog FILE\n"
-			       "                 --flow SADDR,SPORT,DADDR,DPORT,PROTO --kri N\n"
-			       "Prints the PDMV2_SESSION_KEY line for one sender direction and one\n"
-			       "Key Rotation Index: it opens that flow phase and nothing else.\n");
+			if (epoch)
+				printf("Usage: pdmv2-keys epoch-key --keylog FILE\n"
+				       "                 --flow SADDR,SPORT,DADDR,DPORT,PROTO --epoch N\n"
+				       "Prints the PDMV2_EPOCH_KEY line for one sender direction and one\n"
+				       "Epoch of the Epoch layout: it opens that Epoch and nothing else.\n");
+			else
+				printf("Usage: pdmv2-keys session-key --keylog FILE\n"
+				       "                 --flow SADDR,SPORT,DADDR,DPORT,PROTO --kri N\n"
+				       "Prints the PDMV2_SESSION_KEY line for one sender direction and one\n"
+				       "Key Rotation Index: it opens that flow phase and nothing else.\n");
 			return c == 'h' ? 0 : 1;
 		}
 	}
-	if (!keylog || !flow || !kri_s) {
-		fprintf(stderr, "pdmv2-keys session-key: --keylog, --flow and --kri are required\n");
+	if (!keylog || !flow || !phase_s) {
+		fprintf(stderr, "pdmv2-keys %s: --keylog, --flow and %s are required\n",
+			cmd, what);
 		return 1;
 	}
 	errno = 0;
-	kri = strtoul(kri_s, &end, 10);
-	if (*kri_s < '0' || *kri_s > '9' || *end || errno || kri > UINT32_MAX) {
-		fprintf(stderr, "pdmv2-keys: --kri wants 0..4294967295\n");
+	phase = strtoul(phase_s, &end, 10);
+	if (*phase_s < '0' || *phase_s > '9' || *end || errno || phase > max) {
+		fprintf(stderr, "pdmv2-keys: %s wants 0..%lu\n", what, max);
 		return 1;
 	}
 	if (parse_flow(flow, ft, saddr, daddr, &sport, &dport, &proto) ||
 	    load_keylog(keylog, &kl, false))
 		return 1;
-	n = pdmv2_keylog_lookup(kl, ft, src, 16);
-	/* The first source in lookup order that has a key for this kri:
+	n = pdmv2_keylog_lookup_layout(kl, ft, epoch ? PDMV2_LAYOUT_EPOCH :
+				       PDMV2_LAYOUT_KRI, src, 16);
+	/* The first source in lookup order that has a key for this phase:
 	 * without traffic there is no tag to decide between candidates. */
 	for (i = 0; i < n && i < 16; i++) {
-		if (pdmv2_keysrc_derive(src[i], ft, (uint32_t)kri, &aead, key, nonce) != PDMV2_OK)
+		e = epoch ? pdmv2_keysrc_derive_epoch(src[i], ft, (uint32_t)phase,
+						      &aead, key, nonce) :
+			    pdmv2_keysrc_derive(src[i], ft, (uint32_t)phase, &aead,
+						key, nonce);
+		if (e != PDMV2_OK)
 			continue;
 		pdmv2_hex_encode(key, pdmv2_aead_key_len(aead), khex);
 		pdmv2_hex_encode(nonce, 12, nhex);
-		printf("PDMV2_SESSION_KEY %s %u %s %u %u %lu %s %s %s\n", saddr, sport,
-		       daddr, dport, proto, kri, pdmv2_aead_name(aead), khex, nhex);
+		printf("%s %s %u %s %u %u %lu %s %s %s\n",
+		       epoch ? "PDMV2_EPOCH_KEY" : "PDMV2_SESSION_KEY", saddr, sport,
+		       daddr, dport, proto, phase, pdmv2_aead_name(aead), khex, nhex);
 		if (n > 1)
 			fprintf(stderr, "pdmv2-keys: %zu key log entries match this flow; "
 				"used %s line %u\n", n, pdmv2_keysrc_entry(src[i])->file,
@@ -188,12 +221,25 @@ cmd_session_key(int argc, char **argv)
 		break;
 	}
 	if (rc)
-		fprintf(stderr, "pdmv2-keys: no entry of %s gives a key for this flow and kri\n",
-			keylog);
+		fprintf(stderr, "pdmv2-keys: no entry of %s gives a key for this flow and %s\n",
+			keylog, epoch ? "Epoch" : "kri");
 	pdmv2_wipe(key, sizeof(key));
+	pdmv2_wipe(nonce, sizeof(nonce));
 	pdmv2_wipe(khex, sizeof(khex));
 	pdmv2_keylog_free(kl);
 	return rc;
+}
+
+int
+cmd_session_key(int argc, char **argv)
+{
+	return phase_key(argc, argv, false);
+}
+
+int
+cmd_epoch_key(int argc, char **argv)
+{
+	return phase_key(argc, argv, true);
 }
 
 int

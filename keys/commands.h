@@ -12,6 +12,7 @@ int cmd_encap(int argc, char **argv);
 int cmd_decap(int argc, char **argv);
 int cmd_derive_secondary(int argc, char **argv);
 int cmd_session_key(int argc, char **argv);
+int cmd_epoch_key(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
 #endif

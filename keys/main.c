@@ -19,6 +19,7 @@ static const struct {
 	{"decap", cmd_decap, "server side: decapsulate enc, write the same secret"},
 	{"derive-secondary", cmd_derive_secondary, "per-client secret of a primary secret"},
 	{"session-key", cmd_session_key, "one flow direction's key for one kri"},
+	{"epoch-key", cmd_epoch_key, "one flow direction's key for one Epoch"},
 	{"check", cmd_check, "validate a key log, listing every problem by line"},
 };
 

@@ -23,7 +23,11 @@ usage(FILE *f)
 "\n"
 "Output:\n"
 "  -o, --output FILE        capture file to write (required)\n"
-"  -k, --keylog FILE        write the PDMV2_SECRET key log here\n"
+"  -k, --keylog FILE        write the key log here\n"
+"      --key-lines WHAT     secret (PDMV2_SECRET per node pair), keys (one\n"
+"                           PDMV2_SESSION_KEY / PDMV2_EPOCH_KEY line per\n"
+"                           direction and key phase), one (a single\n"
+"                           PDMV2_EPOCH_KEY: first Epoch of one c2s) [secret]\n"
 "  -t, --truth FILE         write the ground-truth JSON here\n"
 "      --no-truth-frames    leave the per-frame list out of the truth\n"
 "  -F, --format FMT         pcap (microseconds), pcap-ns, pcapng [pcap]\n"
@@ -39,10 +43,15 @@ usage(FILE *f)
 "      --clients N          client nodes; flows share them [1]\n"
 "      --servers N          server nodes [1]\n"
 "  -m, --mode MODE          pdm, plain, encrypted, mixed [encrypted]\n"
+"      --layout L           PDMv2 layout: kri (drafts -00 to -04), epoch\n"
+"                           (-09 to -14), mixed (odd flows epoch) [kri]\n"
 "  -a, --aead NAME          aes128gcm, aes256gcm, chacha20poly1305, or\n"
 "                           mixed (one per node pair, in turn) [aes128gcm]\n"
-"  -r, --rotate N           new key phase (kri+1) every N packets a sender\n"
-"                           sends; 0 = only when PRSEQ runs out [0]\n"
+"  -r, --rotate N           new key phase (kri+1, or Epoch+1) every N packets\n"
+"                           a sender sends; 0 = only when PRSEQ runs out\n"
+"                           (Kri) or PSNTP wraps (Epoch) [0]\n"
+"      --psntp-start N      every sender's first PSNTP (modulo 2^16 but in\n"
+"                           the Epoch layout) [random]\n"
 "      --secret HEX         use this 32-byte SharedSecret for every pair\n"
 "      --salt HEX|-         and this salt (0..64 bytes; '-' for none)\n"
 "      --burst N            server packets per response, 1..N [1]\n"
@@ -60,10 +69,13 @@ usage(FILE *f)
 "      --reorder P          swap a packet with the next at the tap [0]\n"
 "      --skip N             capture starts after N packets (mid-flow) [0]\n"
 "      --background X       mean uncaptured sends per send (Global Pointer) [0]\n"
+"      --path-delay US      odd flows reach the tap US later: a node seen on\n"
+"                           two paths (Global Pointer reordering) [0]\n"
 "\n"
 "Faults:\n"
 "      --forge N            N server options with a flipped tag bit\n"
-"      --prseq-reuse        one client reuses a PRSEQ (nonce reuse)\n"
+"      --prseq-reuse        one client reuses a nonce: a PRSEQ (Kri layout)\n"
+"                           or a PSNTP in its Epoch (Epoch layout)\n"
 "      --restart            the first client node restarts mid-capture\n"
 "                           (Global Pointer back to 1)\n"
 "      --missing-key        the last encrypted flow's secret is left out\n"
@@ -117,6 +129,7 @@ enum {
 	O_LINKLOCAL, O_HBH, O_PADN, O_OWD, O_JITTER, O_SERVER, O_THINK,
 	O_LOSS, O_LOSS_AFTER, O_REORDER, O_SKIP, O_BG, O_FORGE, O_REUSE,
 	O_RESTART, O_MISSING, O_WINDOW, O_NOFRAMES, O_SNAPLEN, O_SALT,
+	O_LAYOUT, O_PSNTP_START, O_KEY_LINES, O_PATH_DELAY,
 };
 
 int
@@ -160,6 +173,10 @@ main(int argc, char **argv)
 		{"restart", no_argument, NULL, O_RESTART},
 		{"missing-key", no_argument, NULL, O_MISSING},
 		{"kri-window", required_argument, NULL, O_WINDOW},
+		{"layout", required_argument, NULL, O_LAYOUT},
+		{"psntp-start", required_argument, NULL, O_PSNTP_START},
+		{"key-lines", required_argument, NULL, O_KEY_LINES},
+		{"path-delay", required_argument, NULL, O_PATH_DELAY},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -256,6 +273,23 @@ main(int argc, char **argv)
 		case O_RESTART: cfg.restart = true; break;
 		case O_MISSING: cfg.missing_key = true; break;
 		case O_WINDOW: if (parse_uint(optarg, 1024, &v) || !v) bad = "--kri-window"; else cfg.kri_window = (unsigned)v; break;
+		case O_LAYOUT:
+			if (!strcmp(optarg, "kri")) cfg.layout = LAYOUT_KRI;
+			else if (!strcmp(optarg, "epoch")) cfg.layout = LAYOUT_EPOCH;
+			else if (!strcmp(optarg, "mixed")) cfg.layout = LAYOUT_MIXED;
+			else bad = "--layout";
+			break;
+		case O_PSNTP_START:
+			if (parse_uint(optarg, UINT32_MAX, &v)) bad = "--psntp-start";
+			else { cfg.psntp_start = (uint32_t)v; cfg.have_psntp_start = true; }
+			break;
+		case O_KEY_LINES:
+			if (!strcmp(optarg, "secret")) cfg.key_lines = KEYS_SECRET;
+			else if (!strcmp(optarg, "keys")) cfg.key_lines = KEYS_PHASE;
+			else if (!strcmp(optarg, "one")) cfg.key_lines = KEYS_ONE;
+			else bad = "--key-lines";
+			break;
+		case O_PATH_DELAY: if (parse_double(optarg, 0, 1e8, &d)) bad = "--path-delay"; else cfg.path_delay_us = d; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
@@ -270,6 +304,10 @@ main(int argc, char **argv)
 	}
 	if (cfg.udp_flows + cfg.tcp_flows + cfg.icmp_flows == 0) {
 		fprintf(stderr, "pdmv2-sample: no flows to simulate\n");
+		return 1;
+	}
+	if (cfg.key_lines == KEYS_ONE && cfg.layout == LAYOUT_KRI) {
+		fprintf(stderr, "pdmv2-sample: --key-lines one needs --layout epoch or mixed\n");
 		return 1;
 	}
 	return sim_run(&cfg) == 0 ? 0 : 2;

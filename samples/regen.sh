@@ -1,17 +1,19 @@
 #!/bin/sh
 # Regenerates the bundled captures in samples/data/ with their key logs
-# and ground truth.  usage: sh samples/regen.sh [BUILD_DIR]
-# The output is reproducible: same writer version and seeds, same bytes.
+# and ground truth.  usage: sh samples/regen.sh [BUILD_DIR [OUT_DIR]]
+# The output is reproducible: same writer version and seeds, same bytes
+# (the files are named relative to OUT_DIR, so the truth's generator
+# arguments do not depend on where the tree is).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-bin=${1:-$top/build}/samples/pdmv2-sample
-out=$top/samples/data
+bin=$(cd "${1:-$top/build}" && pwd)/samples/pdmv2-sample
+out=${2:-$top/samples/data}
+cd "$out"
 
 gen() {
 	name=$1 ext=$2
 	shift 2
-	"$bin" -o "$out/$name.$ext" -k "$out/$name.keylog" \
-		-t "$out/$name.truth.json" "$@"
+	"$bin" -o "$name.$ext" -k "$name.keylog" -t "$name.truth.json" "$@"
 }
 
 # A clean encrypted UDP conversation with two key rotations.
@@ -31,3 +33,13 @@ gen forged-missing-key pcap --udp 3 -n 25 -r 12 --forge 3 --missing-key --seed 1
 # A sender reusing a PRSEQ under one key (nonce reuse) and a node restart.
 gen nonce-reuse-restart pcap -F pcap-ns -l raw --udp 2 -n 30 -r 12 \
 	--prseq-reuse --restart --background 2 --seed 107
+# The Epoch layout (drafts -09 to -14), protected: every sender starts 46
+# packets below the 2^32 PSNTP wrap, a new Epoch every 40 packets and at
+# the wrap, loss before and after the tap, reordering at the tap.
+gen epoch-wrap-lossy pcap --layout epoch --udp 2 -n 60 -r 40 \
+	--psntp-start 4294967250 --loss 0.05 --loss-after 0.03 --reorder 0.05 \
+	--seed 108
+# RFC 8250 PDM, the Kri layout and the Epoch layout, plain and encrypted,
+# in one capture (odd flows in the Epoch layout).
+gen mixed-layouts pcapng -F pcapng -m mixed --layout mixed --udp 3 --tcp 2 \
+	--icmp 1 -n 15 -r 10 -a mixed --seed 109

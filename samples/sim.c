@@ -2,10 +2,11 @@
  * sim.c - the sample writer's simulation (see sim.h).
  *
  * Discrete events in time order: a sender builds its PDM option from
- * its RFC 8250 state (PROFILE.md 7), seals it for PDMv2 (5.3) with its
- * current kri and PRSEQ, the packet passes the tap (captured unless lost
- * before it) and arrives after a one-way delay (unless lost after the
- * tap), which updates the receiver's state and triggers the reply.
+ * its RFC 8250 state (PROFILE.md 7), seals it for PDMv2 with its current
+ * kri and PRSEQ (Kri layout, 5.3) or its Epoch and PSNTP (Epoch layout,
+ * 5.5), the packet passes the tap (captured unless lost before it) and
+ * arrives after a one-way delay (unless lost after the tap), which
+ * updates the receiver's state and triggers the reply.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -33,15 +34,16 @@
 #define BURST_GAP_NS (20 * NS_PER_US)
 
 enum { C2S = 0, S2C = 1 };
-enum ev_type { EV_SEND, EV_ARRIVE, EV_TIMER };
+enum ev_type { EV_SEND, EV_ARRIVE, EV_TIMER, EV_TAP };
 
 struct event {
 	int64_t t;
 	uint64_t order;			/* ties broken by creation order */
 	uint8_t type, dir;		/* dir: the sender's direction */
 	uint32_t flow, exch;
-	uint16_t psntp;
+	uint32_t psntp;
 	bool last_in_burst;
+	struct held *pkt;		/* EV_TAP: the packet on its longer path */
 };
 
 struct node {
@@ -59,13 +61,16 @@ struct pair {
 
 /* RFC 8250 endpoint state for one flow (PROFILE.md 7's diagram). */
 struct pdm_state {
-	uint16_t next_psn;
+	uint32_t next_psn;		/* 16-bit but in the Epoch layout (2.5) */
 	bool have_recv, have_sent;
-	uint16_t psnlr;
+	uint32_t psnlr;
 	int64_t t_last_recv, t_last_sent;
 	int64_t tls_at_recv;		/* last received - last sent before it; <0 none */
 };
 
+/* One sender direction's key phase: the Kri layout's kri and PRSEQ
+ * walk, or the Epoch layout's Epoch (kri counts its moves, the Epoch is
+ * kri mod 4096) and packets sent in it. */
 struct sender_crypto {
 	uint32_t kri;
 	unsigned in_phase;
@@ -82,6 +87,7 @@ struct flow {
 	unsigned cnode, snode;
 	uint16_t cport, sport;
 	enum pdmv2_variant variant;
+	enum pdmv2_layout layout;	/* NONE for RFC 8250 PDM */
 	struct pair *pair;
 	struct pdm_state ep[2];
 	struct sender_crypto sc[2];
@@ -118,6 +124,7 @@ struct sim {
 	unsigned forged_left;
 	bool restarted, reused;
 	struct held held;
+	unsigned one_flow;		/* KEYS_ONE: the flow whose key is logged */
 };
 
 /* ---- event heap ---- */
@@ -266,6 +273,38 @@ sender_new_phase(struct sim *s, struct flow *f, int dir)
 	return 0;
 }
 
+/* 5.5: the key of (direction, Epoch); the Epoch is kri mod 4096. */
+static int
+sender_new_epoch(struct sim *s, struct flow *f, int dir)
+{
+	struct sender_crypto *sc = &f->sc[dir];
+	uint8_t key[PDMV2_KEY_MAX], nonce[PDMV2_NONCE_BYTES];
+	int rc = 0;
+
+	(void)s;
+	sc->in_phase = 0;
+	if (f->variant != PDMV2_VARIANT_ENCRYPTED)
+		return 0;
+	if (pdmv2_derive_epoch(f->pair->aead, f->pair->prk, sc->ft,
+			       sc->kri % (PDMV2_EPOCH_MAX + 1), key, nonce) != PDMV2_OK ||
+	    (sc->cipher ? pdmv2_cipher_rekey(sc->cipher, key, nonce) :
+	     pdmv2_cipher_new(f->pair->aead, key, nonce, &sc->cipher)) != PDMV2_OK)
+		rc = -1;
+	pdmv2_wipe(key, sizeof(key));
+	return rc;
+}
+
+/* KEYS_ONE: does the key log's one line open this direction's packet? */
+static bool
+has_key(const struct sim *s, const struct flow *f, int dir)
+{
+	if (!f->pair->in_keylog)
+		return false;
+	if (s->cfg->key_lines != KEYS_ONE)
+		return true;
+	return f->idx == s->one_flow && dir == C2S && f->sc[dir].kri == 0;
+}
+
 static int
 sim_setup(struct sim *s)
 {
@@ -309,6 +348,10 @@ sim_setup(struct sim *s)
 		f->variant = mode == MODE_PDM ? PDMV2_VARIANT_PDM :
 			     mode == MODE_PLAIN ? PDMV2_VARIANT_PLAIN :
 			     PDMV2_VARIANT_ENCRYPTED;
+		f->layout = f->variant == PDMV2_VARIANT_PDM ? PDMV2_LAYOUT_NONE :
+			    cfg->layout == LAYOUT_EPOCH ||
+			    (cfg->layout == LAYOUT_MIXED && (i & 1)) ?
+			    PDMV2_LAYOUT_EPOCH : PDMV2_LAYOUT_KRI;
 		if (f->variant == PDMV2_VARIANT_ENCRYPTED)
 			last_enc = i;
 		f->tcp_seq[C2S] = (uint32_t)rng_next(&s->rng);
@@ -329,14 +372,25 @@ sim_setup(struct sim *s)
 			uint16_t sp = d == C2S ? f->cport : f->sport;
 			uint16_t dp = d == C2S ? f->sport : f->cport;
 
-			f->ep[d].next_psn = (uint16_t)rng_next(&s->rng);
+			/* RFC 8250: the first PSN is random; 2^16 or 2^32 (7) */
+			if (f->layout == PDMV2_LAYOUT_EPOCH)
+				f->ep[d].next_psn = (uint32_t)rng_next(&s->rng);
+			else
+				f->ep[d].next_psn = (uint16_t)rng_next(&s->rng);
+			if (cfg->have_psntp_start)
+				f->ep[d].next_psn = f->layout == PDMV2_LAYOUT_EPOCH ?
+					cfg->psntp_start : (uint16_t)cfg->psntp_start;
 			f->ep[d].tls_at_recv = -1;
 			/* ICMPv6 has no ports: zeros in the 5-tuple (4) */
 			pdmv2_five_tuple(src, dst, f->proto == 58 ? 0 : sp,
 					 f->proto == 58 ? 0 : dp, f->proto, f->sc[d].ft);
-			if (f->variant == PDMV2_VARIANT_ENCRYPTED &&
-			    sender_new_phase(s, f, d) != 0)
+			if (f->layout == PDMV2_LAYOUT_EPOCH) {
+				if (sender_new_epoch(s, f, d) != 0)
+					return -1;
+			} else if (f->variant == PDMV2_VARIANT_ENCRYPTED &&
+				   sender_new_phase(s, f, d) != 0) {
 				return -1;
+			}
 		}
 		ev_push(s, (struct event){
 			.t = START_NS + (int64_t)i * 1000 * NS_PER_US +
@@ -344,6 +398,14 @@ sim_setup(struct sim *s)
 			.type = EV_SEND, .dir = C2S, .flow = i, .exch = 0,
 		});
 	}
+	s->one_flow = UINT32_MAX;
+	for (i = 0; i < n && cfg->key_lines == KEYS_ONE; i++)
+		if (s->flows[i].layout == PDMV2_LAYOUT_EPOCH &&
+		    s->flows[i].variant == PDMV2_VARIANT_ENCRYPTED &&
+		    s->flows[i].pair->in_keylog) {
+			s->one_flow = i;
+			break;
+		}
 	return 0;
 }
 
@@ -424,6 +486,33 @@ tap(struct sim *s, int64_t ts, const uint8_t *pkt, size_t len,
 	}
 }
 
+/*
+ * A node seen on two paths (PROFILE.md 6): odd flows reach the tap
+ * path_delay later, so the tap sees a node's packets on its two paths
+ * out of send order.  The packet waits in an event until then.
+ */
+static void
+tap_later(struct sim *s, int64_t t, const uint8_t *pkt, size_t len,
+	  const struct truth_pkt *tp)
+{
+	struct held *h = g_new0(struct held, 1);
+	int64_t delay = (int64_t)(s->cfg->path_delay_us * NS_PER_US);
+
+	h->used = true;
+	memcpy(h->pkt, pkt, len);
+	h->len = len;
+	h->tp = *tp;
+	if (tp->opt) {
+		h->opt = *tp->opt;
+		h->tp.opt = &h->opt;
+	}
+	memcpy(h->src, tp->src, 16);
+	memcpy(h->dst, tp->dst, 16);
+	h->tp.src = h->src;
+	h->tp.dst = h->dst;
+	ev_push(s, (struct event){.t = t + delay, .type = EV_TAP, .pkt = h});
+}
+
 static void
 schedule_next_request(struct sim *s, struct flow *f, int64_t t)
 {
@@ -447,7 +536,7 @@ send_packet(struct sim *s, struct flow *f, int dir, int64_t t, uint32_t exch,
 	struct truth_pkt tp = {0};
 	uint8_t wire[PDMV2_OPTION_MAX], pkt[PACKET_MAX];
 	double owd = cfg->owd_us;
-	bool forged = false, lost_before, lost_after;
+	bool forged = false, lost_before, lost_after, reuse = false;
 	size_t len;
 
 	/* Global Pointer: every send of the node, captured or not (6). */
@@ -461,10 +550,34 @@ send_packet(struct sim *s, struct flow *f, int dir, int64_t t, uint32_t exch,
 	node->gp++;
 	s->sent_total++;
 
+	if (f->layout == PDMV2_LAYOUT_EPOCH) {
+		/* 5.5: the Epoch moves on every `rotate` packets, and at the
+		 * latest when PSNTP wraps (draft -12 section 5.1), so no
+		 * (Epoch, PSNTP) repeats under one key. */
+		if (sc->in_phase > 0 &&
+		    ((cfg->rotate && sc->in_phase >= cfg->rotate) ||
+		     ep->next_psn == 0)) {
+			sc->kri++;
+			if (sender_new_epoch(s, f, dir) != 0)
+				abort();	/* derivation of a valid key */
+		}
+		/* the fault: a PSNTP sent again in its Epoch (nonce reuse) */
+		reuse = cfg->prseq_reuse && !s->reused && dir == C2S &&
+			f->variant == PDMV2_VARIANT_ENCRYPTED && sc->in_phase == 5;
+		s->reused |= reuse;
+	}
+
 	/* RFC 8250 state (PROFILE.md 7) */
 	opt.type = PDMV2_OPTION_TYPE_DEFAULT;
 	opt.variant = f->variant;
-	opt.m.psntp = ep->next_psn++;
+	if (reuse) {
+		opt.m.psntp = ep->next_psn - 1;
+	} else if (f->layout == PDMV2_LAYOUT_EPOCH) {
+		opt.m.psntp = ep->next_psn++;
+	} else {
+		opt.m.psntp = (uint16_t)ep->next_psn;
+		ep->next_psn = (uint16_t)(ep->next_psn + 1);
+	}
 	opt.m.psnlr = ep->have_recv ? ep->psnlr : 0;
 	if (ep->have_recv)
 		opt.m.delta_tlr = delta_field((double)(t - ep->t_last_recv) / NS_PER_US,
@@ -486,9 +599,32 @@ send_packet(struct sim *s, struct flow *f, int dir, int64_t t, uint32_t exch,
 	tp.dport = dir == C2S ? f->sport : f->cport;
 	tp.proto = f->proto;
 	tp.opt = &opt;
-	tp.has_key = f->pair->in_keylog;
+	tp.has_key = has_key(s, f, dir);
 
-	if (f->variant == PDMV2_VARIANT_PLAIN) {
+	if (f->layout == PDMV2_LAYOUT_EPOCH) {
+		opt.layout = PDMV2_LAYOUT_EPOCH;
+		opt.epoch = (uint16_t)(sc->kri % (PDMV2_EPOCH_MAX + 1));
+		sc->in_phase++;
+		if (f->variant == PDMV2_VARIANT_PLAIN) {
+			pdmv2_option_build(&opt, wire);
+		} else {
+			if (pdmv2_cipher_seal_epoch(sc->cipher, &opt, wire) != PDMV2_OK)
+				abort();	/* Epoch <= 4095: cannot fail */
+			memcpy(opt.aad, wire, PDMV2_EPOCH_AAD_BYTES);
+			memcpy(opt.ciphertext, wire + PDMV2_EPOCH_AAD_BYTES,
+			       PDMV2_EPOCH_METRIC_BYTES);
+			memcpy(opt.tag, wire + PDMV2_EPOCH_AAD_BYTES +
+			       PDMV2_EPOCH_METRIC_BYTES, PDMV2_TAG_BYTES);
+			tp.kri = sc->kri;
+			sc->sent++;
+			if (s->forged_left && dir == S2C && sc->sent > 3) {
+				wire[2 + PDMV2_LEN_EPOCH_PROTECTED - 1] ^= 0x01;
+				opt.tag[15] ^= 0x01;
+				forged = true;
+				s->forged_left--;
+			}
+		}
+	} else if (f->variant == PDMV2_VARIANT_PLAIN) {
 		opt.random = (uint16_t)rng_below(&s->rng, 32768);
 		opt.flag = (uint8_t)rng_below(&s->rng, 2);
 		pdmv2_option_build(&opt, wire);
@@ -562,7 +698,9 @@ send_packet(struct sim *s, struct flow *f, int dir, int64_t t, uint32_t exch,
 
 	lost_before = rng_chance(&s->rng, cfg->loss_before);
 	lost_after = rng_chance(&s->rng, cfg->loss_after);
-	if (!lost_before)
+	if (!lost_before && cfg->path_delay_us > 0 && (f->idx & 1))
+		tap_later(s, t, pkt, len, &tp);
+	else if (!lost_before)
 		tap(s, t + (int64_t)(owd / 2 * NS_PER_US), pkt, len, &tp);
 	if (!lost_before && !lost_after && !forged)
 		ev_push(s, (struct event){
@@ -616,6 +754,77 @@ on_arrive(struct sim *s, const struct event *e)
 	}
 }
 
+static void
+put_hex(FILE *f, const uint8_t *b, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		fprintf(f, "%02x", b[k]);
+}
+
+/*
+ * PROFILE.md 8: one direction's key for one phase, the least-privilege
+ * line: PDMV2_SESSION_KEY (Kri layout, 5.2) or PDMV2_EPOCH_KEY (Epoch
+ * layout, 5.5).  Ports and protocol as in the 5-tuple (0 for ICMPv6).
+ */
+static int
+put_key_line(FILE *out, const struct sim *s, const struct flow *f, int dir,
+	     uint32_t phase)
+{
+	const uint8_t *ft = f->sc[dir].ft;
+	uint8_t key[PDMV2_KEY_MAX], nonce[PDMV2_NONCE_BYTES];
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	bool epoch = f->layout == PDMV2_LAYOUT_EPOCH;
+	enum pdmv2_err rc;
+
+	(void)s;
+	rc = epoch ? pdmv2_derive_epoch(f->pair->aead, f->pair->prk, ft, phase,
+					key, nonce) :
+		     pdmv2_derive_session(f->pair->aead, f->pair->prk, ft, phase,
+					  key, nonce);
+	if (rc != PDMV2_OK)
+		return -1;
+	inet_ntop(AF_INET6, ft, a, sizeof(a));
+	inet_ntop(AF_INET6, ft + 16, b, sizeof(b));
+	fprintf(out, "%s %s %u %s %u %u %u %s ",
+		epoch ? "PDMV2_EPOCH_KEY" : "PDMV2_SESSION_KEY", a,
+		(unsigned)(ft[32] << 8 | ft[33]), b, (unsigned)(ft[34] << 8 | ft[35]),
+		ft[36], phase, pdmv2_aead_name(f->pair->aead));
+	put_hex(out, key, pdmv2_aead_key_len(f->pair->aead));
+	fputc(' ', out);
+	put_hex(out, nonce, sizeof(nonce));
+	fputc('\n', out);
+	pdmv2_wipe(key, sizeof(key));
+	return 0;
+}
+
+/* KEYS_PHASE: every phase each sender used; KEYS_ONE: the one line. */
+static int
+write_key_lines(FILE *out, struct sim *s)
+{
+	unsigned i, d;
+	uint32_t k;
+
+	if (s->cfg->key_lines == KEYS_ONE)
+		return s->one_flow == UINT32_MAX ? 0 :
+		       put_key_line(out, s, &s->flows[s->one_flow], C2S, 0);
+	for (i = 0; i < s->nflows; i++) {
+		const struct flow *f = &s->flows[i];
+
+		if (f->variant != PDMV2_VARIANT_ENCRYPTED || !f->pair->in_keylog)
+			continue;
+		for (d = 0; d < 2; d++)
+			for (k = 0; k <= f->sc[d].kri; k++) {
+				if (f->layout == PDMV2_LAYOUT_EPOCH && k > PDMV2_EPOCH_MAX)
+					break;	/* Epochs wrap: their keys are written */
+				if (put_key_line(out, s, f, (int)d, k) != 0)
+					return -1;
+			}
+	}
+	return 0;
+}
+
 static int
 write_keylog(struct sim *s)
 {
@@ -627,6 +836,11 @@ write_keylog(struct sim *s)
 		return -1;
 	fprintf(f, "# PDMv2 key log written by pdmv2-sample (seed %llu)\n",
 		(unsigned long long)s->cfg->seed);
+	if (s->cfg->key_lines != KEYS_SECRET) {
+		int rc = write_key_lines(f, s);
+
+		return fclose(f) == 0 && rc == 0 ? 0 : -1;
+	}
 	for (i = 0; i < s->pairs->len; i++) {
 		struct pair *p = g_ptr_array_index(s->pairs, i);
 		char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
@@ -665,7 +879,8 @@ sim_run(const struct sim_config *cfg)
 	s.heap = g_array_new(FALSE, FALSE, sizeof(struct event));
 	s.forged_left = cfg->forge;
 	if (cfg->truth)
-		s.truth = truth_new(cfg->kri_window, cfg->truth_frames);
+		s.truth = truth_new(cfg->kri_window, cfg->truth_frames,
+				    cfg->layout != LAYOUT_KRI);
 	if (capwriter_open(&s.cap, cfg->out, cfg->format, cfg->link) != 0) {
 		fprintf(stderr, "pdmv2-sample: %s: %s\n", cfg->out, strerror(errno));
 		goto out;
@@ -696,6 +911,11 @@ sim_run(const struct sim_config *cfg)
 				schedule_next_request(&s, f, e.t);
 			}
 			break;
+		case EV_TAP:
+			tap(&s, e.t + (int64_t)(cfg->owd_us / 2 * NS_PER_US),
+			    e.pkt->pkt, e.pkt->len, &e.pkt->tp);
+			g_free(e.pkt);
+			break;
 		}
 	}
 	if (s.held.used) {
@@ -720,6 +940,8 @@ sim_run(const struct sim_config *cfg)
 	rc = 0;
 out:
 	capwriter_close(&s.cap);
+	for (i = 0; i < s.heap->len; i++)
+		g_free(g_array_index(s.heap, struct event, i).pkt);
 	for (i = 0; s.flows && i < s.nflows; i++) {
 		pdmv2_cipher_free(s.flows[i].sc[C2S].cipher);
 		pdmv2_cipher_free(s.flows[i].sc[S2C].cipher);

@@ -14,6 +14,13 @@
 #include "pdmv2/crypto.h"
 
 enum sim_mode { MODE_PDM, MODE_PLAIN, MODE_ENCRYPTED, MODE_MIXED };
+/* PDMv2 layout (PROFILE.md 0): Kri (drafts -00 to -04), Epoch (-09 to
+ * -14), or both, flow by flow (odd flows in the Epoch layout). */
+enum sim_layout { LAYOUT_KRI, LAYOUT_EPOCH, LAYOUT_MIXED };
+/* What the key log holds: the pairs' PDMV2_SECRET lines; one key line
+ * per sender direction and key phase (PDMV2_SESSION_KEY per kri,
+ * PDMV2_EPOCH_KEY per Epoch); or one PDMV2_EPOCH_KEY line only. */
+enum sim_keys { KEYS_SECRET, KEYS_PHASE, KEYS_ONE };
 
 struct sim_config {
 	uint64_t seed;
@@ -22,7 +29,12 @@ struct sim_config {
 	unsigned clients, servers;	/* nodes; flows spread over them */
 	enum sim_mode mode;
 	int aead;			/* 0: one AEAD per node pair, in turn */
-	unsigned rotate;		/* packets per key phase, 0: never */
+	enum sim_layout layout;
+	unsigned rotate;		/* packets per key phase / Epoch, 0: never */
+	bool have_psntp_start;
+	uint32_t psntp_start;		/* every direction's first PSNTP */
+	enum sim_keys key_lines;
+	double path_delay_us;		/* odd flows' extra way to the tap */
 	unsigned burst;			/* server packets per response, max */
 	double loss_before, loss_after;	/* probability, at the tap */
 	double reorder;			/* probability of a swap at the tap */

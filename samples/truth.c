@@ -28,15 +28,16 @@ static const char *const metric_names[M_COUNT] = {
 };
 
 struct tepoch {
-	uint32_t kri;
+	uint32_t kri;			/* Kri layout: kri; Epoch layout: Epoch */
 	uint64_t first_frame, last_frame, packets, late;
 	int64_t first_ts, last_ts;
 };
 
 struct tdir {
 	uint64_t packets, pdm_packets, decrypted, auth_failed, no_key, nonce_reuse;
+	enum pdmv2_layout layout;	/* of its PDMv2 options, NONE before */
 	bool psn_any;
-	uint16_t psn_first, psn_last;
+	uint32_t psn_first, psn_last;
 	int64_t psn_high, psn_low;
 	GHashTable *psn_seen;		/* extended PSN set */
 	uint64_t psn_dups, psn_reordered;
@@ -44,10 +45,13 @@ struct tdir {
 	uint32_t kri_cur;
 	GArray *epochs;			/* struct tepoch, sorted by kri */
 	GHashTable *prseq;		/* (kri << 15 | prseq) -> first tag word */
+	GArray *eps;			/* Epoch layout: struct tepoch, in order */
+	GHashTable *sealed;		/* (Epoch << 32 | PSNTP) -> GBytes ct||tag */
 };
 
 struct server_pkt {
-	uint16_t psnlr, delta_tlr;
+	uint32_t psnlr;
+	uint16_t delta_tlr;
 	uint8_t scale_dtlr;
 };
 
@@ -61,7 +65,7 @@ struct tflow {
 	bool has_pdm, has_v2, encrypted;
 	struct tdir dir[2];
 	GArray *samples[M_COUNT];	/* double */
-	GHashTable *server_pkts;	/* psntp -> struct server_pkt (latest) */
+	GHashTable *server_pkts;	/* psntp + 1 -> struct server_pkt (latest) */
 };
 
 struct gp_obs {
@@ -77,7 +81,7 @@ struct tsender {
 
 struct truth {
 	unsigned window;
-	bool want_frames;
+	bool want_frames, epoch_fields;
 	json_object *frames;
 	GPtrArray *flows;		/* struct tflow *, first captured first */
 	GHashTable *by_sim;		/* sim flow index -> struct tflow * */
@@ -85,6 +89,7 @@ struct truth {
 	GHashTable *by_sender;		/* GBytes addr -> struct tsender * */
 	uint64_t packets, ipv6;
 	uint64_t pdm, v1, plain, enc, decrypted, auth_failed, no_key;
+	uint64_t epoch_layout;
 };
 
 static void
@@ -94,6 +99,9 @@ tdir_init(struct tdir *d)
 	d->psn_seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	d->epochs = g_array_new(FALSE, TRUE, sizeof(struct tepoch));
 	d->prseq = g_hash_table_new(g_direct_hash, g_direct_equal);
+	d->eps = g_array_new(FALSE, TRUE, sizeof(struct tepoch));
+	d->sealed = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+					  (GDestroyNotify)g_bytes_unref);
 }
 
 static void
@@ -106,6 +114,8 @@ tflow_free(gpointer p)
 		g_hash_table_destroy(f->dir[i].psn_seen);
 		g_array_free(f->dir[i].epochs, TRUE);
 		g_hash_table_destroy(f->dir[i].prseq);
+		g_array_free(f->dir[i].eps, TRUE);
+		g_hash_table_destroy(f->dir[i].sealed);
 	}
 	for (i = 0; i < M_COUNT; i++)
 		g_array_free(f->samples[i], TRUE);
@@ -124,12 +134,13 @@ tsender_free(gpointer p)
 }
 
 struct truth *
-truth_new(unsigned kri_window, bool frames)
+truth_new(unsigned kri_window, bool frames, bool epoch_fields)
 {
 	struct truth *t = g_new0(struct truth, 1);
 
 	t->window = kri_window;
 	t->want_frames = frames;
+	t->epoch_fields = epoch_fields;
 	t->frames = json_object_new_array();
 	t->flows = g_ptr_array_new_with_free_func(tflow_free);
 	t->by_sim = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -172,22 +183,23 @@ add_sample(struct tflow *f, int which, double us)
 		g_array_append_val(f->samples[which], us);
 }
 
-/* PROFILE.md 7: unwrap to the value nearest the highest seen so far. */
+/* PROFILE.md 7: unwrap to the value nearest the highest seen so far,
+ * modulo 2^16 (RFC 8250, Kri layout) or 2^32 (Epoch layout). */
 static void
-psn_account(struct tdir *d, uint16_t psn)
+psn_account(struct tdir *d, uint32_t psn, int64_t mod)
 {
 	int64_t ext, *key;
 
 	if (!d->psn_any) {
 		d->psn_any = true;
 		d->psn_first = psn;
-		ext = 16 * 65536 + psn;	/* a multiple of 2^16 plus the PSN */
+		ext = 16 * mod + psn;	/* a multiple of the modulus plus the PSN */
 		d->psn_high = d->psn_low = ext;
 	} else {
-		int64_t base = d->psn_high - (d->psn_high % 65536);
+		int64_t base = d->psn_high - (d->psn_high % mod);
 		int64_t best = base + psn, c;
 
-		for (c = base - 65536 + psn; c <= base + 65536 + psn; c += 65536) {
+		for (c = base - mod + psn; c <= base + mod + psn; c += mod) {
 			int64_t dist = llabs(c - d->psn_high), bdist = llabs(best - d->psn_high);
 
 			if (dist < bdist || (dist == bdist && c > best))
@@ -273,6 +285,59 @@ kri_receive(struct truth *t, struct tdir *d, uint32_t kri, uint8_t f, bool *late
 	return 0;
 }
 
+/*
+ * PROFILE.md 5.5: an Epoch-layout option that did not fail
+ * authentication (plain, opened, or without a key) joins its Epoch's
+ * entry: one of the last two entries when it is theirs (the current and
+ * the previous Epoch), else a new entry, so an Epoch that comes back
+ * after others is listed again.  For a protected option, the same
+ * (Epoch, PSNTP) seen before with other bytes is a nonce reuse; with
+ * the same bytes a repeated observation.
+ */
+static void
+epoch_account(struct tdir *d, const struct truth_pkt *p)
+{
+	const struct pdmv2_option *o = p->opt;
+	struct tepoch *e = NULL, fresh = {0};
+	guint i;
+
+	for (i = d->eps->len; i > 0 && i + 2 > d->eps->len; i--)
+		if (g_array_index(d->eps, struct tepoch, i - 1).kri == o->epoch) {
+			e = &g_array_index(d->eps, struct tepoch, i - 1);
+			break;
+		}
+	if (!e) {
+		fresh.kri = o->epoch;
+		fresh.first_frame = p->frame;
+		fresh.first_ts = p->ts_ns;
+		g_array_append_val(d->eps, fresh);
+		e = &g_array_index(d->eps, struct tepoch, d->eps->len - 1);
+	}
+	e->packets++;
+	e->last_frame = p->frame;
+	e->last_ts = p->ts_ns;
+	if (o->variant == PDMV2_VARIANT_ENCRYPTED) {
+		int64_t k = (int64_t)o->epoch << 32 | o->m.psntp;
+		uint8_t b[PDMV2_EPOCH_METRIC_BYTES + PDMV2_TAG_BYTES];
+		GBytes *prev, *now;
+
+		memcpy(b, o->ciphertext, PDMV2_EPOCH_METRIC_BYTES);
+		memcpy(b + PDMV2_EPOCH_METRIC_BYTES, o->tag, PDMV2_TAG_BYTES);
+		now = g_bytes_new(b, sizeof(b));
+		prev = g_hash_table_lookup(d->sealed, &k);
+		if (!prev) {
+			int64_t *key = g_new(int64_t, 1);
+
+			*key = k;
+			g_hash_table_insert(d->sealed, key, now);
+			return;
+		}
+		if (!g_bytes_equal(prev, now))
+			d->nonce_reuse++;
+		g_bytes_unref(now);
+	}
+}
+
 static struct tflow *
 flow_for(struct truth *t, const struct truth_pkt *p)
 {
@@ -333,15 +398,24 @@ frame_json(struct truth *t, const struct truth_pkt *p, unsigned flow_idx,
 {
 	const struct pdmv2_option *o = p->opt;
 	json_object *j = json_object_new_object();
+	bool epoch = o->layout == PDMV2_LAYOUT_EPOCH;
 
 	json_object_object_add(j, "frame", json_object_new_int64((int64_t)p->frame));
 	json_object_object_add(j, "flow", json_object_new_int((int)flow_idx));
 	json_object_object_add(j, "dir", json_object_new_string(dir == C2S ? "c2s" : "s2c"));
 	json_object_object_add(j, "variant", json_object_new_int(o->variant));
 	json_object_object_add(j, "status", json_object_new_string(status));
-	if (o->variant == PDMV2_VARIANT_ENCRYPTED && readable)
+	if (t->epoch_fields && o->variant != PDMV2_VARIANT_PDM)
+		json_object_object_add(j, "layout", json_object_new_string(
+			epoch ? "epoch" : "kri"));
+	if (epoch) {
+		/* 2.5: Version, Epoch and PSNTP are clear in both forms */
+		json_object_object_add(j, "version", json_object_new_int(o->version));
+		json_object_object_add(j, "epoch", json_object_new_int(o->epoch));
+		json_object_object_add(j, "psntp", json_object_new_int64(o->m.psntp));
+	} else if (o->variant == PDMV2_VARIANT_ENCRYPTED && readable)
 		json_object_object_add(j, "kri", json_object_new_int64(kri));
-	if (o->variant != PDMV2_VARIANT_PDM) {
+	if (o->variant != PDMV2_VARIANT_PDM && !epoch) {
 		json_object_object_add(j, "random", json_object_new_int(o->random));
 		json_object_object_add(j, "flag", json_object_new_int(o->flag));
 		json_object_object_add(j, "version", json_object_new_int(o->version));
@@ -353,8 +427,11 @@ frame_json(struct truth *t, const struct truth_pkt *p, unsigned flow_idx,
 		if (o->variant != PDMV2_VARIANT_PDM)
 			json_object_object_add(j, "global_pointer",
 					       json_object_new_int64(o->m.global_pointer));
-		json_object_object_add(j, "psntp", json_object_new_int(o->m.psntp));
-		json_object_object_add(j, "psnlr", json_object_new_int(o->m.psnlr));
+		if (!epoch)
+			json_object_object_add(j, "psntp", json_object_new_int64(o->m.psntp));
+		else	/* the sealed Reserved of 2.5, readable once opened */
+			json_object_object_add(j, "reserved", json_object_new_int(o->m.reserved));
+		json_object_object_add(j, "psnlr", json_object_new_int64(o->m.psnlr));
 		json_object_object_add(j, "delta_tlr", json_object_new_int(o->m.delta_tlr));
 		json_object_object_add(j, "delta_tls", json_object_new_int(o->m.delta_tls));
 	}
@@ -390,11 +467,44 @@ truth_packet(struct truth *t, const struct truth_pkt *p)
 		f->has_pdm = true;
 	} else {
 		f->has_v2 = true;
+		d->layout = o->layout == PDMV2_LAYOUT_EPOCH ? PDMV2_LAYOUT_EPOCH :
+			    PDMV2_LAYOUT_KRI;
 		if (o->variant == PDMV2_VARIANT_PLAIN)
 			t->plain++;
 	}
 
-	if (o->variant == PDMV2_VARIANT_ENCRYPTED) {
+	if (o->layout == PDMV2_LAYOUT_EPOCH) {
+		/* 5.5: no search, the Epoch names the key; what did not fail
+		 * authentication counts in the Epochs and the PSNs, key or
+		 * not (the PSNTP is clear). */
+		bool counted = true;
+
+		t->epoch_layout++;
+		if (o->variant == PDMV2_VARIANT_ENCRYPTED) {
+			t->enc++;
+			f->encrypted = true;
+			readable = false;
+			if (!p->has_key) {
+				status = "no_key";
+				d->no_key++;
+				t->no_key++;
+			} else if (p->forged) {
+				status = "auth_failed";
+				counted = false;
+				d->auth_failed++;
+				t->auth_failed++;
+			} else {
+				status = "decrypted";
+				readable = true;
+				d->decrypted++;
+				t->decrypted++;
+			}
+		}
+		if (counted) {
+			epoch_account(d, p);
+			psn_account(d, o->m.psntp, INT64_C(1) << 32);
+		}
+	} else if (o->variant == PDMV2_VARIANT_ENCRYPTED) {
 		t->enc++;
 		f->encrypted = true;
 		if (!p->has_key) {
@@ -433,18 +543,23 @@ truth_packet(struct truth *t, const struct truth_pkt *p)
 
 	if (readable) {
 		const struct pdmv2_metrics *m = &o->m;
+		bool epoch = o->layout == PDMV2_LAYOUT_EPOCH;
+		uint32_t before = epoch ? m->psntp - 1 : (uint16_t)(m->psntp - 1);
 
-		psn_account(d, m->psntp);
+		if (!epoch)	/* the Epoch layout's are counted above */
+			psn_account(d, m->psntp, 65536);
 		if (o->variant != PDMV2_VARIANT_PDM)
 			gp_observe(t, p->src, m->global_pointer, p->ts_ns, p->flow);
 		if (dir == C2S) {
 			struct server_pkt *s = g_hash_table_lookup(
-				f->server_pkts, GUINT_TO_POINTER(m->psnlr + 1u));
+				f->server_pkts, GSIZE_TO_POINTER((gsize)m->psnlr + 1));
 
 			rtt = delta_sample(m->delta_tls, m->scale_dtls);
 			add_sample(f, M_RTT, rtt);
 			add_sample(f, M_CLIENT_DELAY, delta_sample(m->delta_tlr, m->scale_dtlr));
-			if (s && !isnan(rtt) && s->psnlr == (uint16_t)(m->psntp - 1)) {
+			/* 7: s answered the client packet before this one,
+			 * PSNs compared modulo the layout's width */
+			if (s && !isnan(rtt) && s->psnlr == before) {
 				double sd = delta_sample(s->delta_tlr, s->scale_dtlr);
 
 				if (!isnan(sd))
@@ -460,7 +575,7 @@ truth_packet(struct truth *t, const struct truth_pkt *p)
 			s->delta_tlr = m->delta_tlr;
 			s->scale_dtlr = m->scale_dtlr;
 			g_hash_table_insert(f->server_pkts,
-					    GUINT_TO_POINTER(m->psntp + 1u), s);
+					    GSIZE_TO_POINTER((gsize)m->psntp + 1), s);
 		}
 	}
 	if (t->want_frames)
@@ -530,10 +645,34 @@ dist_json(GArray *a)
 }
 
 static json_object *
-dir_json(struct tdir *d)
+epochs_json(GArray *a, bool kri)
 {
-	json_object *j = json_object_new_object(), *psn, *eps;
+	json_object *eps = json_object_new_array();
 	guint i;
+
+	for (i = 0; i < a->len; i++) {
+		struct tepoch *e = &g_array_index(a, struct tepoch, i);
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(x, kri ? "kri" : "epoch", json_object_new_int64(e->kri));
+		if (kri)
+			json_object_object_add(x, "phase", json_object_new_int((int)(e->kri & 1)));
+		json_object_object_add(x, "first_frame", json_object_new_int64((int64_t)e->first_frame));
+		json_object_object_add(x, "last_frame", json_object_new_int64((int64_t)e->last_frame));
+		json_object_object_add(x, "packets", json_object_new_int64((int64_t)e->packets));
+		json_object_object_add(x, "first_ts", ts_json(e->first_ts));
+		json_object_object_add(x, "last_ts", ts_json(e->last_ts));
+		if (kri)
+			json_object_object_add(x, "late", json_object_new_int64((int64_t)e->late));
+		json_object_array_add(eps, x);
+	}
+	return eps;
+}
+
+static json_object *
+dir_json(const struct truth *t, struct tdir *d)
+{
+	json_object *j = json_object_new_object(), *psn;
 
 	json_object_object_add(j, "packets", json_object_new_int64((int64_t)d->packets));
 	json_object_object_add(j, "pdm_packets", json_object_new_int64((int64_t)d->pdm_packets));
@@ -544,30 +683,20 @@ dir_json(struct tdir *d)
 		int64_t span = d->psn_high - d->psn_low + 1;
 
 		psn = json_object_new_object();
-		json_object_object_add(psn, "first", json_object_new_int(d->psn_first));
-		json_object_object_add(psn, "last", json_object_new_int(d->psn_last));
+		json_object_object_add(psn, "first", json_object_new_int64(d->psn_first));
+		json_object_object_add(psn, "last", json_object_new_int64(d->psn_last));
 		json_object_object_add(psn, "lost", json_object_new_int64(
 			span - (int64_t)g_hash_table_size(d->psn_seen)));
 		json_object_object_add(psn, "duplicates", json_object_new_int64((int64_t)d->psn_dups));
 		json_object_object_add(psn, "reordered", json_object_new_int64((int64_t)d->psn_reordered));
 		json_object_object_add(j, "psn", psn);
 	}
-	eps = json_object_new_array();
-	for (i = 0; i < d->epochs->len; i++) {
-		struct tepoch *e = &g_array_index(d->epochs, struct tepoch, i);
-		json_object *x = json_object_new_object();
-
-		json_object_object_add(x, "kri", json_object_new_int64(e->kri));
-		json_object_object_add(x, "phase", json_object_new_int((int)(e->kri & 1)));
-		json_object_object_add(x, "first_frame", json_object_new_int64((int64_t)e->first_frame));
-		json_object_object_add(x, "last_frame", json_object_new_int64((int64_t)e->last_frame));
-		json_object_object_add(x, "packets", json_object_new_int64((int64_t)e->packets));
-		json_object_object_add(x, "first_ts", ts_json(e->first_ts));
-		json_object_object_add(x, "last_ts", ts_json(e->last_ts));
-		json_object_object_add(x, "late", json_object_new_int64((int64_t)e->late));
-		json_object_array_add(eps, x);
-	}
-	json_object_object_add(j, "kri_epochs", eps);
+	if (t->epoch_fields && d->layout != PDMV2_LAYOUT_NONE)
+		json_object_object_add(j, "layout", json_object_new_string(
+			d->layout == PDMV2_LAYOUT_EPOCH ? "epoch" : "kri"));
+	json_object_object_add(j, "kri_epochs", epochs_json(d->epochs, true));
+	if (t->epoch_fields)
+		json_object_object_add(j, "epochs", epochs_json(d->eps, false));
 	json_object_object_add(j, "nonce_reuse", json_object_new_int64((int64_t)d->nonce_reuse));
 	return j;
 }
@@ -589,7 +718,7 @@ endpoint_json(const uint8_t a[16], uint16_t port)
 }
 
 static json_object *
-flow_json(struct tflow *f, unsigned id)
+flow_json(const struct truth *t, struct tflow *f, unsigned id)
 {
 	json_object *j = json_object_new_object(), *v, *dirs, *m;
 	int i;
@@ -608,8 +737,8 @@ flow_json(struct tflow *f, unsigned id)
 	json_object_object_add(j, "pdm_versions", v);
 	json_object_object_add(j, "encrypted", json_object_new_boolean(f->encrypted));
 	dirs = json_object_new_object();
-	json_object_object_add(dirs, "c2s", dir_json(&f->dir[C2S]));
-	json_object_object_add(dirs, "s2c", dir_json(&f->dir[S2C]));
+	json_object_object_add(dirs, "c2s", dir_json(t, &f->dir[C2S]));
+	json_object_object_add(dirs, "s2c", dir_json(t, &f->dir[S2C]));
 	json_object_object_add(j, "directions", dirs);
 	m = json_object_new_object();
 	for (i = 0; i < M_COUNT; i++) {
@@ -710,11 +839,14 @@ truth_write(struct truth *t, const char *path, uint64_t seed, int argc,
 	json_object_object_add(o, "no_key", json_object_new_int64((int64_t)t->no_key));
 	json_object_object_add(o, "malformed", json_object_new_int64(0));
 	json_object_object_add(o, "truncated", json_object_new_int64(0));
+	if (t->epoch_fields)
+		json_object_object_add(o, "epoch_layout",
+				       json_object_new_int64((int64_t)t->epoch_layout));
 	json_object_object_add(root, "pdm", o);
 
 	flows = json_object_new_array();
 	for (k = 0; k < t->flows->len; k++)
-		json_object_array_add(flows, flow_json(g_ptr_array_index(t->flows, k), k + 1));
+		json_object_array_add(flows, flow_json(t, g_ptr_array_index(t->flows, k), k + 1));
 	json_object_object_add(root, "flows", flows);
 	gps = json_object_new_array();
 	for (k = 0; k < t->senders->len; k++)

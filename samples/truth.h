@@ -3,7 +3,7 @@
  *
  * Computed from what was captured (after tap loss, reordering and the
  * mid-flow start), from the writer's own knowledge of every plaintext,
- * by the rules of PROFILE.md 5.4, 6 and 7 written out here a second
+ * by the rules of PROFILE.md 5.4, 5.5, 6 and 7 written out here a second
  * time: it never calls the library code the analyzer uses for them.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -25,14 +25,18 @@ struct truth_pkt {
 	uint8_t proto;
 	bool syn_no_ack;		/* TCP SYN without ACK */
 	const struct pdmv2_option *opt;	/* as sent; metrics are plaintext */
-	uint32_t kri;			/* encrypted: the sender's kri */
+	uint32_t kri;			/* encrypted Kri layout: the sender's kri */
 	bool has_key;			/* the key log can open it */
 	bool forged;			/* tag no longer verifies */
 };
 
 struct truth;
 
-struct truth *truth_new(unsigned kri_window, bool frames);
+/* epoch_fields: also write the fields the Epoch layout brought to the
+ * report (INTERFACES.md: pdm.epoch_layout, per direction layout and
+ * epochs, per frame layout and epoch); off, the truth of a Kri-layout
+ * capture is what it was before them, byte for byte. */
+struct truth *truth_new(unsigned kri_window, bool frames, bool epoch_fields);
 void truth_packet(struct truth *t, const struct truth_pkt *p);
 /* Writes the JSON; generator_args is the command line. */
 int truth_write(struct truth *t, const char *path, uint64_t seed, int argc,

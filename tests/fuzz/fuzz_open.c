@@ -1,8 +1,11 @@
 /*
- * fuzz_open.c - libFuzzer harness: a stream of encrypted options through
- * a decryptor (key log lookup, Kri tracker, AEAD open) with a fixed
- * secret.  The input is cut into 36-byte options; the first byte of each
- * chunk is replaced by the option type so the codec accepts most.
+ * fuzz_open.c - libFuzzer harness: a stream of options through the
+ * opening paths with a fixed secret: encrypted Kri-layout options through
+ * a decryptor (key log lookup, Kri tracker, AEAD open), Epoch-layout
+ * options, plain or protected, through an Epoch tracker (PROFILE.md
+ * 5.5: key per Epoch, duplicates, nonce reuse).  The input is cut into
+ * 40-byte chunks; the first byte of each is replaced by the option type
+ * so the codec accepts most.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -11,6 +14,7 @@
 #include <string.h>
 
 #include "pdmv2/decrypt.h"
+#include "pdmv2/epoch.h"
 #include "pdmv2/keylog.h"
 #include "pdmv2/option.h"
 
@@ -29,6 +33,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const uint8_t d[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
 	static struct pdmv2_keylog *kl;
 	struct pdmv2_decryptor *dec;
+	struct pdmv2_epoch_tracker *et;
+	struct pdmv2_epoch_result eres;
 	struct pdmv2_option opt;
 	struct pdmv2_metrics m;
 	struct pdmv2_kri_result res;
@@ -51,13 +57,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pdmv2_five_tuple(s, d, 40000, 443, 17, ft);
 	if (pdmv2_decryptor_new(kl, ft, window, &dec) != PDMV2_OK)
 		return 0;
+	if (pdmv2_epoch_tracker_new(kl, ft, &et) != PDMV2_OK) {
+		pdmv2_decryptor_free(dec);
+		return 0;
+	}
 	while (size > 0) {
 		size_t n = size < sizeof(buf) ? size : sizeof(buf);
 
 		memcpy(buf, data, n);
 		buf[0] = PDMV2_OPTION_TYPE_DEFAULT;
-		if (pdmv2_option_parse(buf, n, &opt) == PDMV2_OK &&
-		    opt.variant == PDMV2_VARIANT_ENCRYPTED) {
+		if (pdmv2_option_parse(buf, n, &opt) != PDMV2_OK) {
+			/* not an option: on to the next chunk */
+		} else if (opt.layout == PDMV2_LAYOUT_EPOCH) {
+			frame++;
+			pdmv2_epoch_track(et, &opt, frame, (int64_t)frame * 1000,
+					  &m, &eres);
+		} else if (opt.variant == PDMV2_VARIANT_ENCRYPTED) {
 			frame++;
 			(void)pdmv2_decryptor_open(dec, &opt, frame,
 						   (int64_t)frame * 1000, &m,
@@ -67,5 +82,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= n;
 	}
 	pdmv2_decryptor_free(dec);
+	pdmv2_epoch_tracker_free(et);
 	return 0;
 }

@@ -15,7 +15,8 @@ import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
-VEC = os.path.join(TOP, "tests", "data", "spec", "vectors", "pdmv2-profile.json")
+VEC = os.path.join(TOP, "doc", "spec", "vectors", "pdmv2-profile.json")
+EVEC = os.path.join(TOP, "doc", "spec", "vectors", "pdmv2-epoch.json")
 
 
 def ipv6(src, dst, nh, payload):
@@ -77,6 +78,7 @@ def main():
         o = bytes.fromhex(c["option"])
         write("open", "vec%d" % i, bytes([16]) + o + o)
     write("open", "tamper", bytes([16]) + bytes.fromhex(v["tamper"]["option"]))
+    epoch_seeds()
 
     c = v["session_keys_and_options"]
     lines = [
@@ -95,6 +97,64 @@ def main():
     for path in sorted(glob.glob(os.path.join(TOP, "samples", "data", "*.keylog")))[:3]:
         write("keylog", os.path.basename(path), open(path, "rb").read())
     analyzer_seeds()
+
+
+def epoch_seeds():
+    """The Epoch layout (PROFILE.md 2.5): Option Lengths 22 and 38 as the
+    vectors give them, cut short, with a Version other than 2, with the
+    lengths swapped, and the walk with a header that ends inside one."""
+    e = json.load(open(EVEC))
+    plain = bytes.fromhex(e["plain_option"]["option"])
+    prot = [bytes.fromhex(c["option"]) for c in e["protected_options"]]
+    tamper = bytes.fromhex(e["tamper"]["option"])
+
+    def version(o, ver):
+        return o[:2] + bytes([(ver << 4) | (o[2] & 0x0F)]) + o[3:]
+
+    opts = [("epoch-plain", plain), ("epoch-prot0", prot[0]),
+            ("epoch-prot-last", prot[-1]), ("epoch-tamper", tamper),
+            ("epoch-plain-v1", version(plain, 1)),
+            ("epoch-prot-v3", version(prot[0], 3)),
+            ("epoch-plain-v0", version(plain, 0)),
+            # a 22-byte body labelled 38 and a 38-byte body labelled 22
+            ("epoch-len38-short", bytes([0x0F, 38]) + plain[2:]),
+            ("epoch-len22-long", bytes([0x0F, 22]) + prot[0][2:])]
+    for name, o in opts:
+        write("walk", name, b"\x01" + ipv6(
+            "2001:db8::1", "2001:db8::2", 60, dstopts(17, o) + udp(40000, 443)))
+    # cut short: the option runs past the header, the header past the
+    # packet, the packet ends inside the clear Epoch / PSNTP
+    for cut in (3, 8, 23, 39):
+        o = prot[0][:cut]
+        body = bytes([17, 0]) + o
+        body += bytes((-len(body)) % 8)
+        hdr = bytes([17, len(body) // 8 - 1]) + body[2:]
+        write("walk", "epoch-prot-cut%d" % cut, b"\x01" + ipv6(
+            "2001:db8::1", "2001:db8::2", 60, hdr))
+        full = ipv6("2001:db8::1", "2001:db8::2", 60,
+                    dstopts(17, prot[0]) + udp(40000, 443))
+        write("walk", "epoch-pkt-cut%d" % cut, b"\x01" + full[:40 + 2 + cut])
+    # the open harness: window byte, then 40-byte options; the vectors of
+    # the harness's 5-tuple (and any other, which fail), a duplicate, a
+    # nonce reuse (same Epoch and PSNTP, other bytes), a wrong Version,
+    # and a run of Epochs that jumps
+    same = [o for c, o in zip(e["protected_options"], prot)
+            if c["saddr"] == "2001:db8::1" and c["daddr"] == "2001:db8::2"
+            and c["sport"] == 40000 and c["dport"] == 443 and c["proto"] == 17]
+    write("open", "epoch-vec", bytes([16]) + b"".join(same[:6]) + same[0])
+    write("open", "epoch-reuse", bytes([16]) + prot[0] + tamper + prot[0])
+    write("open", "epoch-version", bytes([16]) + version(prot[0], 1) + prot[0])
+    c = e["protected_options"][0]
+    line = "PDMV2_EPOCH_KEY %s %d %s %d %d %%s %s %s %s" % (
+        c["saddr"], c["sport"], c["daddr"], c["dport"], c["proto"], c["aead"],
+        c["key"], c["base_nonce"])
+    write("keylog", "epoch", ("\n".join([
+        line % c["epoch"], line % 4095, line % 4096, line % "-1",
+        line.replace(c["key"], c["key"][:-2]) % 0,
+        "PDMV2_EPOCH_KEY %s 40000" % c["saddr"]]) + "\n").encode())
+    write("open", "epoch-mixed", bytes([16]) + prot[0] +
+          bytes.fromhex(json.load(open(VEC))["session_keys_and_options"][0]["option"])
+          + bytes(4) + plain + bytes(16) + prot[-1][:30])
 
 
 def pcap_frames(path):

@@ -5,6 +5,9 @@
 #  - a capture written with the registered secret is fully decrypted by
 #    pdmv2-analyze with the client's key log (report equals the truth)
 #  - a PDMV2_SESSION_KEY line alone decrypts exactly that flow phase
+#  - epoch-key: a PDMV2_EPOCH_KEY line alone opens exactly that Epoch of
+#    one direction (the writer's truth for a one-line key log), and check
+#    accepts the label and reports a bad Epoch by line
 #  - bad input: clear message, non-zero exit
 #  - check reports every bad line by number
 # usage: keys_e2e.sh BUILD_DIR SOURCE_DIR
@@ -78,6 +81,37 @@ assert s2c["decrypted"] == 0 and s2c["no_key"] == s2c["pdm_packets"]
 print("ok: the session key opened %d packets of kri 1, c2s only" % c2s["decrypted"])
 PY
 
+# least privilege in the Epoch layout: one direction, one Epoch.  The
+# capture does not depend on --key-lines: written twice, the same bytes.
+"$build/samples/pdmv2-sample" -o ep.pcap -k ep.keylog -t ep.json --layout epoch \
+	--secret "$secret" --salt "$salt" --udp 2 -n 30 -r 10 --seed 32
+"$build/samples/pdmv2-sample" -o ep1.pcap -k one.keylog -t one.json --layout epoch \
+	--secret "$secret" --salt "$salt" --udp 2 -n 30 -r 10 --seed 32 --key-lines one
+cmp ep.pcap ep1.pcap || fail "--key-lines changed the capture"
+"$K" epoch-key --keylog client.keylog --flow "$C,40000,$S,5001,17" --epoch 0 >epoch.keylog
+[ "$(grep -c . epoch.keylog)" = 1 ] || fail "epoch-key printed $(cat epoch.keylog)"
+grep '^PDMV2_EPOCH_KEY' one.keylog | cmp - epoch.keylog ||
+	fail "epoch-key and the writer's one line differ"
+"$build/tests/samples_roundtrip" ep.pcap epoch.keylog one.json >rt.out ||
+	fail "the PDMV2_EPOCH_KEY line opened more or less than the truth says: $(tail -3 rt.out)"
+python3 - <<'PY' || fail "one Epoch's key: wrong truth"
+import json
+t = json.load(open("one.json"))
+c2s = t["flows"][0]["directions"]["c2s"]
+e0 = [e for e in c2s["epochs"] if e["epoch"] == 0][0]
+assert t["pdm"]["decrypted"] == e0["packets"] > 0, (t["pdm"], e0)
+assert t["pdm"]["no_key"] == t["pdm"]["pdmv2_encrypted"] - e0["packets"] > 0
+PY
+echo "ok: epoch-key's line opens Epoch 0 of one direction: $(tail -1 rt.out)"
+"$K" check --keylog epoch.keylog >check.out || fail "check refused a PDMV2_EPOCH_KEY line"
+grep -q "1 entries, 0 errors" check.out || fail "check: $(cat check.out)"
+sed 's/ 5001 17 0 / 5001 17 4096 /' epoch.keylog >bad-epoch.keylog
+if "$K" check --keylog bad-epoch.keylog >check.out 2>&1; then
+	fail "check passed Epoch 4096"
+fi
+grep -q "bad-epoch.keylog:1: error" check.out || fail "check: $(cat check.out)"
+echo "ok: check accepts PDMV2_EPOCH_KEY and reports a 13-bit Epoch by line"
+
 # bad input: a message and a non-zero exit each
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key 2>/dev/null
 openssl pkey -in ec.key -pubout -out ec.pub 2>/dev/null
@@ -96,6 +130,9 @@ expect_fail "not hex" "$K" decap --server-key srv.key --enc "$enc" --salt zz --c
 expect_fail "unknown AEAD" "$K" encap --server-pub srv.pub --client $C --server $S --aead aes512
 expect_fail "not an IPv6" "$K" encap --server-pub srv.pub --client 10.0.0.1 --server $S
 expect_fail "No such file" "$K" encap --server-pub missing.pub --client $C --server $S
+expect_fail "0..4095" "$K" epoch-key --keylog client.keylog --flow "$C,40000,$S,5001,17" --epoch 4096
+expect_fail "belongs to epoch-key" "$K" session-key --keylog client.keylog --flow "$C,40000,$S,5001,17" --epoch 1
+expect_fail "no entry" "$K" epoch-key --keylog session.keylog --flow "$C,40000,$S,5001,17" --epoch 1
 echo "ok: bad input refused with a message"
 
 # check: every bad line by number, exit 1; a good file exits 0

@@ -33,7 +33,7 @@ for cap in "$src"/samples/data/*.pcap*; do
 			timeout 120 sh "$here/dissector_tshark.sh" "$so" -n -r "$m" \
 				-o "pdmv2.keylog_file:$key" -V >"$dir/v.txt" 2>"$dir/terr" || rc=$?
 			[ $rc -eq 0 ] || fail "tshark exit $rc on $m: $(tail -3 "$dir/terr")"
-			if grep -qiE "assert|Dissector bug|segmentation" "$dir/v.txt" "$dir/terr"; then
+			if grep -qiE "assert|Dissector bug|segmentation fault" "$dir/v.txt" "$dir/terr"; then
 				fail "tshark reported a dissector bug on $m: $(grep -iE 'assert|bug' "$dir/v.txt" | head -2)"
 			fi
 		fi

@@ -14,3 +14,20 @@ foreach(t ${_bundled})
   add_test(NAME samples.roundtrip.${n}
            COMMAND samples_roundtrip ${_cap} ${CMAKE_SOURCE_DIR}/samples/data/${n}.keylog ${t})
 endforeach()
+
+# The Epoch layout's scenarios: opened through lib/ as the truth says,
+# the wire bytes equal to the truth, the truth showing the scenario.
+foreach(s wrap_loss forged one_key plain_link_local two_paths restart
+          nonce_reuse mixed key_lines)
+  add_test(NAME samples.epoch.${s}
+           COMMAND sh ${_it}/samples_epoch.sh ${CMAKE_BINARY_DIR} ${s})
+endforeach()
+add_test(NAME samples.epoch.bundled_wire
+         COMMAND python3 ${_it}/samples_wire.py
+                 ${CMAKE_SOURCE_DIR}/samples/data/epoch-wrap-lossy.pcap
+                 ${CMAKE_SOURCE_DIR}/samples/data/epoch-wrap-lossy.truth.json)
+
+# regen.sh writes the bundled samples again, byte for byte: the writer's
+# Kri-layout output did not change under the Epoch layout's options.
+add_test(NAME samples.bundled_reproducible
+         COMMAND sh ${_it}/samples_reproducible.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})

@@ -1,8 +1,9 @@
 /*
  * samples_roundtrip.c - every encrypted option pdmv2-sample wrote opens
- * with the key log's keys through lib/, and its plaintext equals the
- * values the writer's truth records for that frame; options the truth
- * calls forged or keyless do not open.
+ * with the key log's keys through lib/ (the Kri layout's decryptor, the
+ * Epoch layout's tracker), and its plaintext equals the values the
+ * writer's truth records for that frame; options the truth calls forged
+ * or keyless do not open.
  *
  * usage: samples_roundtrip CAPTURE KEYLOG TRUTH
  *
@@ -16,6 +17,7 @@
 #include <pcap/pcap.h>
 
 #include "pdmv2/decrypt.h"
+#include "pdmv2/epoch.h"
 #include "pdmv2/keylog.h"
 #include "pdmv2/option.h"
 #include "pdmv2/walk.h"
@@ -49,7 +51,7 @@ main(int argc, char **argv)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	struct pdmv2_keylog *kl;
-	GHashTable *decs, *frames;
+	GHashTable *decs, *trackers, *frames;
 	json_object *truth, *arr;
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -83,6 +85,9 @@ main(int argc, char **argv)
 	decs = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
 				     (GDestroyNotify)g_bytes_unref,
 				     (GDestroyNotify)pdmv2_decryptor_free);
+	trackers = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+					 (GDestroyNotify)g_bytes_unref,
+					 (GDestroyNotify)pdmv2_epoch_tracker_free);
 	if (!(p = pcap_open_offline_with_tstamp_precision(argv[1],
 			PCAP_TSTAMP_PRECISION_NANO, err))) {
 		fprintf(stderr, "%s: %s\n", argv[1], err);
@@ -94,7 +99,13 @@ main(int argc, char **argv)
 		struct pdmv2_option o;
 		struct pdmv2_metrics m;
 		struct pdmv2_kri_result r;
+		struct pdmv2_epoch_result er;
 		struct pdmv2_decryptor *d;
+		struct pdmv2_epoch_tracker *et;
+		enum pdmv2_err st;
+		uint32_t phase;
+		long phase_truth;
+		const char *phase_key;
 		uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
 		json_object *tf;
 		GBytes *key;
@@ -119,21 +130,36 @@ main(int argc, char **argv)
 		}
 		pdmv2_five_tuple(w.src, w.dst, w.sport, w.dport, w.proto, ft);
 		key = g_bytes_new(ft, sizeof(ft));
-		if (!(d = g_hash_table_lookup(decs, key))) {
-			pdmv2_decryptor_new(kl, ft, 16, &d);
-			g_hash_table_insert(decs, g_bytes_ref(key), d);
+		if (o.layout == PDMV2_LAYOUT_EPOCH) {
+			if (!(et = g_hash_table_lookup(trackers, key))) {
+				pdmv2_epoch_tracker_new(kl, ft, &et);
+				g_hash_table_insert(trackers, g_bytes_ref(key), et);
+			}
+			pdmv2_epoch_track(et, &o, frame, 0, &m, &er);
+			st = er.status;
+			phase = er.epoch;
+			phase_key = "epoch";
+		} else {
+			if (!(d = g_hash_table_lookup(decs, key))) {
+				pdmv2_decryptor_new(kl, ft, 16, &d);
+				g_hash_table_insert(decs, g_bytes_ref(key), d);
+			}
+			pdmv2_decryptor_open(d, &o, frame, 0, &m, &r);
+			st = r.status;
+			phase = r.kri;
+			phase_key = "kri";
 		}
 		g_bytes_unref(key);
-		pdmv2_decryptor_open(d, &o, frame, 0, &m, &r);
 		status = json_object_get_string(json_object_object_get(tf, "status"));
 		if (strcmp(status, "decrypted") == 0) {
 			long v[8];
-			int ok = r.status == PDMV2_OK && field(tf, "kri", &v[0]) &&
-				 field(tf, "psntp", &v[1]) && field(tf, "psnlr", &v[2]) &&
+			int ok = st == PDMV2_OK && field(tf, phase_key, &phase_truth) &&
+				 phase_truth == (long)phase && field(tf, "psntp", &v[1]) &&
+				 field(tf, "psnlr", &v[2]) &&
 				 field(tf, "delta_tlr", &v[3]) && field(tf, "delta_tls", &v[4]) &&
 				 field(tf, "global_pointer", &v[5]) &&
 				 field(tf, "scale_dtlr", &v[6]) && field(tf, "scale_dtls", &v[7]) &&
-				 v[0] == (long)r.kri && v[1] == m.psntp && v[2] == m.psnlr &&
+				 v[1] == m.psntp && v[2] == m.psnlr &&
 				 v[3] == m.delta_tlr && v[4] == m.delta_tls &&
 				 v[5] == (long)m.global_pointer && v[6] == m.scale_dtlr &&
 				 v[7] == m.scale_dtls;
@@ -141,11 +167,12 @@ main(int argc, char **argv)
 			if (ok) {
 				opened++;
 			} else {
-				printf("frame %llu: opened as %s (kri %u), truth differs\n",
-				       (unsigned long long)frame, pdmv2_strerror(r.status), r.kri);
+				printf("frame %llu: opened as %s (%s %u), truth differs\n",
+				       (unsigned long long)frame, pdmv2_strerror(st),
+				       phase_key, phase);
 				bad++;
 			}
-		} else if (r.status == PDMV2_OK) {
+		} else if (st == PDMV2_OK) {
 			printf("frame %llu: opened, but the truth says %s\n",
 			       (unsigned long long)frame, status);
 			bad++;
@@ -158,6 +185,7 @@ main(int argc, char **argv)
 	       (unsigned long long)opened, (unsigned long long)refused,
 	       (unsigned long long)bad);
 	g_hash_table_destroy(decs);
+	g_hash_table_destroy(trackers);
 	g_hash_table_destroy(frames);
 	json_object_put(truth);
 	pdmv2_keylog_free(kl);
