@@ -251,6 +251,7 @@ flow_find(struct analysis *a, const struct flow_key *k, bool src_is_a,
 static void
 dump_frame(struct analysis *a, uint64_t frame, const struct flow *f, int dir,
 	   const struct pdmv2_option *o, const char *status, bool readable,
+	   bool psn_only,
 	   const struct pdmv2_kri_result *kr, const struct pdmv2_samples *s)
 {
 	FILE *out = a->cfg.dump_out;
@@ -261,8 +262,13 @@ dump_frame(struct analysis *a, uint64_t frame, const struct flow *f, int dir,
 		(unsigned long long)f->id, dir == DIR_C2S ? "c2s" : "s2c",
 		o->variant, status);
 	if (o->variant != PDMV2_VARIANT_PDM)
-		fprintf(out, ",\"version\":%u,\"reserved\":%u,\"random\":%u,\"flag\":%u",
+		fprintf(out, ",\"layout\":\"%s\",\"version\":%u,\"reserved\":%u,"
+			"\"random\":%u,\"flag\":%u", pdmv2_layout_name(o->layout),
 			o->version, o->reserved, o->random, o->flag);
+	if (o->layout == PDMV2_LAYOUT_EPOCH)	/* clear, readable or not (2.5) */
+		fprintf(out, ",\"epoch\":%u", o->epoch);
+	if (psn_only)				/* the clear PSNTP */
+		fprintf(out, ",\"psntp\":%u", o->m.psntp);
 	if (kr && readable)
 		fprintf(out, ",\"kri\":%u", kr->kri);
 	if (readable) {
@@ -333,6 +339,73 @@ take_samples(struct analysis *a, struct flow *f, int dir,
 		dist_add(a, &f->dist[MET_SERVER_RTT], s->server_rtt_us);
 }
 
+/*
+ * An Epoch-layout option (PROFILE.md 2.5, 5.5) through the direction's
+ * Epoch tracker: the Epoch is clear, so no search.  Returns whether the
+ * metrics in o->m are readable; *psn_only says the clear PSNTP is
+ * (a protected option without a key: loss is still measured).
+ */
+static bool
+epoch_option(struct analysis *a, struct flow_dir *fd, struct pdmv2_option *o,
+	     uint64_t frame, int64_t ts, const char **status, bool *psn_only)
+{
+	struct pdmv2_epoch_result r;
+	struct pdmv2_metrics m;
+
+	if (!fd->etr) {
+		(void)pdmv2_epoch_tracker_new(a->keylog, fd->ft, &fd->etr);
+		fd->eps_out.spill = &a->epoch_spill;
+		pdmv2_epoch_set_retire(fd->etr, epoch_chain_add_epoch,
+				       &fd->eps_out);
+	}
+	pdmv2_epoch_track(fd->etr, o, frame, ts, &m, &r);
+	if (r.nonce_reuse)
+		anomaly(a, AN_NONCE_REUSE, frame);
+	if (r.jump)
+		anomaly(a, AN_EPOCH_JUMP, frame);
+	if (r.late)
+		anomaly(a, AN_LATE, frame);
+	switch (r.status) {
+	case PDMV2_OK:
+		o->m = m;
+		if (o->variant == PDMV2_VARIANT_ENCRYPTED) {
+			*status = "decrypted";
+			a->pdm.decrypted++;
+			fd->decrypted++;
+		}
+		return true;
+	case PDMV2_ERR_NO_KEY:
+		o->m.psntp = m.psntp;
+		*psn_only = true;
+		*status = "no_key";
+		a->pdm.no_key++;
+		fd->no_key++;
+		anomaly(a, AN_NO_KEY, frame);
+		return false;
+	case PDMV2_ERR_AUTH:
+		*status = "auth_failed";
+		a->pdm.auth_failed++;
+		fd->auth_failed++;
+		anomaly(a, AN_AUTH_FAILED, frame);
+		return false;
+	default:		/* a Version other than 2: not interpreted (2.4) */
+		*status = "uninterpreted";
+		return false;
+	}
+}
+
+/* The PSN width of an option's encoding, from lib's layout table. */
+static unsigned
+psn_bits(const struct pdmv2_option *o)
+{
+	size_t i;
+
+	for (i = 0; o->desc && i < o->desc->nfields; i++)
+		if (o->desc->fields[i].id == PDMV2_FIELD_PSNTP)
+			return 8u * o->desc->fields[i].width;
+	return 16;
+}
+
 /* Opens and accounts one PDM option of a flow's packet, parsed (rc, o)
  * when the frame began. */
 static void
@@ -345,7 +418,7 @@ pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
 	struct pdmv2_kri_result kr, *krp = NULL;
 	struct pdmv2_samples s = {0};
 	const char *status = "plain";
-	bool readable = true;
+	bool readable = true, psn_only = false;
 
 	a->pdm.packets++;
 	fd->pdm_packets++;
@@ -364,7 +437,26 @@ pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
 	if (o.warnings & PDMV2_OPT_WARN_VERSION)
 		anomaly(a, AN_VERSION, frame);
 
-	switch (o.variant) {
+	if (o.variant == PDMV2_VARIANT_PLAIN || o.variant == PDMV2_VARIANT_ENCRYPTED) {
+		if (fd->layout == PDMV2_LAYOUT_NONE) {
+			fd->layout = o.layout;
+			if (!fd->psn.any)
+				pdmv2_psn_init_width(&fd->psn, psn_bits(&o));
+		}
+		if (o.layout == PDMV2_LAYOUT_EPOCH)
+			a->pdm.epoch_layout++;
+	}
+	if (o.layout == PDMV2_LAYOUT_EPOCH) {
+		/* lib's Epoch tracker, not the Kri decryptor */
+		f->has_v2 = true;
+		if (o.variant == PDMV2_VARIANT_ENCRYPTED) {
+			a->pdm.encrypted++;
+			f->encrypted = true;
+		} else {
+			a->pdm.plain++;
+		}
+		readable = epoch_option(a, fd, &o, frame, ts, &status, &psn_only);
+	} else switch (o.variant) {
 	case PDMV2_VARIANT_PDM:
 		a->pdm.v1++;
 		f->has_pdm = true;
@@ -420,6 +512,8 @@ pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
 		return;
 	}
 
+	if (psn_only)
+		(void)pdmv2_psn_add(&fd->psn, o.m.psntp, NULL);
 	if (readable) {
 		(void)pdmv2_psn_add(&fd->psn, o.m.psntp, NULL);
 		if (o.variant != PDMV2_VARIANT_PDM) {
@@ -439,7 +533,7 @@ pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
 			f->ring_hint = (uint8_t)((o.m.psntp + 1u) % PDMV2_SAMPLES_RING);
 	}
 	if (a->cfg.dump_frames)
-		dump_frame(a, frame, f, dir, &o, status, readable, krp,
+		dump_frame(a, frame, f, dir, &o, status, readable, psn_only, krp,
 			   readable ? &s : NULL);
 }
 
@@ -494,6 +588,7 @@ analysis_frame_begin(struct analysis *a, int dlt, int64_t ts,
 			pdmv2_option_parse(data + off + w.opts[0].opt_off,
 					   w.opts[0].opt_avail, &fw->opt);
 	fw->src_is_a = flow_key_make(&fw->key, &w);
+	fw->syn = pdmv2_client_syn(&w);
 }
 
 void
@@ -515,7 +610,8 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 
 	(void)a;
 	if (!fw->f || fw->n_opts == 0 || fw->opt_rc != PDMV2_OK ||
-	    fw->opt.variant != PDMV2_VARIANT_ENCRYPTED)
+	    fw->opt.variant != PDMV2_VARIANT_ENCRYPTED ||
+	    fw->opt.layout != PDMV2_LAYOUT_KRI)
 		return;
 	fd = &fw->f->dir[fw->dir];
 	if (!fd->dec || fd->keyless)
@@ -562,6 +658,16 @@ analysis_frame_end(struct analysis *a, struct input_info *in,
 			      &dir);
 	if (!f)
 		return;
+	/* INTERFACES.md "Client and server": the first packet names the
+	 * client (flow_new), a first SYN without ACK after the other side's
+	 * packets names it again; an earlier frame of the batch may have
+	 * done so, so the direction is taken now */
+	if (pdmv2_client_rule_see(&f->rule, fw->syn) &&
+	    flow_dir_of(f, fw->src_is_a) != DIR_C2S) {
+		count_pending(a);	/* they point at the distributions */
+		flow_swap_roles(f);
+	}
+	dir = flow_dir_of(f, fw->src_is_a);
 	f->dir[dir].packets++;
 	/* the earliest and the latest stamp, whatever order they came in */
 	if (ts < f->first_ts)

@@ -29,7 +29,7 @@
 enum anomaly {
 	AN_MALFORMED, AN_TRUNCATED, AN_RESERVED, AN_VERSION, AN_AUTH_FAILED,
 	AN_NO_KEY, AN_NONCE_REUSE, AN_IMPLAUSIBLE, AN_LATE, AN_DUPLICATE_PRSEQ,
-	AN_MULTIPLE_OPTIONS, AN_COUNT
+	AN_MULTIPLE_OPTIONS, AN_EPOCH_JUMP, AN_COUNT
 };
 
 struct anomaly_list {
@@ -60,6 +60,7 @@ struct analyze_config {
 struct pdm_counts {
 	uint64_t packets, v1, plain, encrypted, decrypted, auth_failed,
 		 no_key, malformed, truncated;
+	uint64_t epoch_layout;	/* PDMv2 options in the Epoch layout (2.5) */
 };
 
 /* What the analysis counted over all inputs, for the report. */
@@ -131,6 +132,7 @@ struct frame_work {
 	struct flow_key key;
 	int dir;
 	bool supported, ipv6, src_is_a;
+	bool syn;			/* names the client (pdmv2/client.h) */
 	/* what the analysis needs of the walk (struct pdmv2_walk is 224
 	 * bytes, most of them option offsets only _begin reads): with two
 	 * threads every byte here crosses between cores */

@@ -19,6 +19,7 @@
 
 #include <glib.h>
 
+#include "pdmv2/epoch.h"
 #include "pdmv2/kri.h"
 
 struct epoch_spill {
@@ -40,8 +41,13 @@ void epoch_spill_close(struct epoch_spill *s);
 /* A pdmv2_kri_retire_fn; ctx is a struct epoch_chain. */
 bool epoch_chain_add(void *ctx, const struct pdmv2_kri_epoch *e);
 
-/* Appends the chain's epochs to out (struct pdmv2_kri_epoch), oldest
- * first; false if the file could not be read back. */
+/* A pdmv2_epoch_retire_fn; ctx is a struct epoch_chain of Epoch-layout
+ * entries (one chain holds one kind). */
+bool epoch_chain_add_epoch(void *ctx, const struct pdmv2_epoch_info *e);
+
+/* Appends the chain's entries to out (of struct pdmv2_kri_epoch or
+ * struct pdmv2_epoch_info, as the chain holds), oldest first; false if
+ * the file could not be read back. */
 bool epoch_chain_read(const struct epoch_chain *c, GArray *out);
 
 #endif

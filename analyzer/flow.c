@@ -146,12 +146,51 @@ flow_free(gpointer p)
 		return;
 	for (i = 0; i < 2; i++) {
 		pdmv2_decryptor_free(f->dir[i].dec);
+		pdmv2_epoch_tracker_free(f->dir[i].etr);
 		pdmv2_psn_free(&f->dir[i].psn);
 	}
 	for (i = 0; i < MET_COUNT; i++)
 		pdmv2_dist_free(&f->dist[i]);
 	pdmv2_samples_free(&f->samples);
 	g_aligned_free(f);
+}
+
+void
+flow_swap_roles(struct flow *f)
+{
+	struct flow_dir d = f->dir[0];
+	struct pdmv2_dist m;
+	uint8_t addr[16];
+	uint16_t port;
+	int i;
+
+	f->dir[0] = f->dir[1];
+	f->dir[1] = d;
+	/* the trackers' retire functions point at their own side's chain */
+	for (i = 0; i < 2; i++) {
+		if (f->dir[i].dec)
+			pdmv2_decryptor_set_retire(f->dir[i].dec, epoch_chain_add,
+						   &f->dir[i].epochs_out);
+		if (f->dir[i].etr)
+			pdmv2_epoch_set_retire(f->dir[i].etr, epoch_chain_add_epoch,
+					       &f->dir[i].eps_out);
+	}
+	memcpy(addr, f->client, 16);
+	memcpy(f->client, f->server, 16);
+	memcpy(f->server, addr, 16);
+	port = f->cport;
+	f->cport = f->sport;
+	f->sport = port;
+	f->client_is_a = !f->client_is_a;
+	m = f->dist[MET_RTT];
+	f->dist[MET_RTT] = f->dist[MET_SERVER_RTT];
+	f->dist[MET_SERVER_RTT] = m;
+	m = f->dist[MET_SERVER_DELAY];
+	f->dist[MET_SERVER_DELAY] = f->dist[MET_CLIENT_DELAY];
+	f->dist[MET_CLIENT_DELAY] = m;
+	pdmv2_samples_free(&f->samples);
+	pdmv2_samples_init(&f->samples);
+	f->ring_hint = 0;
 }
 
 bool

@@ -15,7 +15,9 @@
 #include <glib.h>
 
 #include "epochs.h"
+#include "pdmv2/client.h"
 #include "pdmv2/decrypt.h"
+#include "pdmv2/epoch.h"
 #include "pdmv2/dist.h"
 #include "pdmv2/gptr.h"
 #include "pdmv2/psn.h"
@@ -47,6 +49,10 @@ struct flow_dir {
 	struct pdmv2_psn psn;			/* gaps, or a pointer to a 4 KiB window */
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];	/* sender 5-tuple */
 	struct epoch_chain epochs_out;		/* epochs the tracker retired */
+	/* Epoch layout (PROFILE.md 2.5): made on its first option */
+	struct pdmv2_epoch_tracker *etr;
+	struct epoch_chain eps_out;		/* Epochs etr retired */
+	enum pdmv2_layout layout;		/* of the first PDMv2 option */
 };
 
 struct flow {
@@ -55,6 +61,7 @@ struct flow {
 	guint order;			/* index in analysis->flow_order */
 	int64_t last_ts;
 	bool client_is_a;		/* the client is key.a (see flow_key_make) */
+	struct pdmv2_client_rule rule;	/* who is the client (lib's rule) */
 	uint8_t ring_hint;		/* samples.ring slot the next packet uses */
 	bool has_pdm, has_v2, encrypted, rst, streamed;
 	/* line 1 */
@@ -94,6 +101,13 @@ flow_dir_of(const struct flow *f, bool src_is_a)
 {
 	return src_is_a == f->client_is_a ? DIR_C2S : DIR_S2C;
 }
+
+/* The packet's sender became the client (pdmv2_client_rule_see) after
+ * the other side's: client and server change places with everything
+ * kept per side; the delay distributions change names as the roles do
+ * (the client's DeltaTLS is the server's when the roles swap), and the
+ * pairing of exchanges starts over. */
+void flow_swap_roles(struct flow *f);
 
 /* TCP closed both ways (FIN from each side, or a RST). */
 bool flow_finished(const struct flow *f);

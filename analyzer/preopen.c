@@ -160,6 +160,7 @@ preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n,
 		w->pre.src = NULL;
 		mine[i] = w->ipv6 && w->n_opts > 0 && w->opt_rc == PDMV2_OK &&
 			  w->opt.variant == PDMV2_VARIANT_ENCRYPTED &&
+			  w->opt.layout == PDMV2_LAYOUT_KRI &&	/* the Kri search */
 			  group_of(w) < share;
 		if (mine[i])
 			__builtin_prefetch(p->hint[hash_of(&w->key, w->src_is_a) &

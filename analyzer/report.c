@@ -28,6 +28,7 @@ static const char *const anomaly_names[AN_COUNT] = {
 	[AN_LATE] = "late_packet",
 	[AN_DUPLICATE_PRSEQ] = "duplicate_prseq",
 	[AN_MULTIPLE_OPTIONS] = "multiple_pdm_options",
+	[AN_EPOCH_JUMP] = "epoch_jump",
 };
 
 /* Every key in this file is a string literal or an entry of a static
@@ -124,11 +125,50 @@ j_dist(const struct pdmv2_dist *d)
 	return j;
 }
 
+/* The Epoch-layout Epochs of a direction (PROFILE.md 2.5, 5.5): the
+ * retired ones from the temporary file, then the tracker's. */
+static json_object *
+j_epochs(struct analysis *a, uint64_t flow_id, const struct flow_dir *d,
+	 struct pdmv2_epoch_totals *tot)
+{
+	json_object *eps = json_object_new_array();
+	GArray *all;
+	size_t i;
+
+	if (!d->etr)
+		return eps;
+	all = g_array_new(FALSE, FALSE, sizeof(struct pdmv2_epoch_info));
+	if (!epoch_chain_read(&d->eps_out, all))
+		analysis_warn(a, "flow %llu: %llu finished Epochs could not be read "
+			      "back from the temporary file",
+			      (unsigned long long)flow_id,
+			      (unsigned long long)d->eps_out.count);
+	for (i = 0; i < pdmv2_epoch_count(d->etr); i++)
+		g_array_append_val(all, *pdmv2_epoch_at(d->etr, i));
+	for (i = 0; i < all->len; i++) {
+		const struct pdmv2_epoch_info *e =
+			&g_array_index(all, struct pdmv2_epoch_info, i);
+		json_object *x = json_object_new_object();
+
+		put(x, "epoch", j_int(e->epoch));
+		put(x, "first_frame", j_u64(e->first_frame));
+		put(x, "last_frame", j_u64(e->last_frame));
+		put(x, "packets", j_u64(e->packets));
+		put(x, "first_ts", j_time(e->first_ts_ns));
+		put(x, "last_ts", j_time(e->last_ts_ns));
+		json_object_array_add(eps, x);
+	}
+	g_array_free(all, TRUE);
+	pdmv2_epoch_totals(d->etr, tot);
+	return eps;
+}
+
 static json_object *
 j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
 {
 	json_object *j = json_object_new_object(), *eps = json_object_new_array();
 	struct pdmv2_kri_totals tot = {0};
+	struct pdmv2_epoch_totals etot = {0};
 	size_t i;
 
 	put(j, "packets", j_u64(d->packets));
@@ -182,8 +222,11 @@ j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
 		g_array_free(all, TRUE);
 		pdmv2_kri_totals(t, &tot);
 	}
+	if (d->layout != PDMV2_LAYOUT_NONE)
+		put(j, "layout", json_object_new_string(pdmv2_layout_name(d->layout)));
 	put(j, "kri_epochs", eps);
-	put(j, "nonce_reuse", j_u64(tot.nonce_reuse));
+	put(j, "epochs", j_epochs(a, flow_id, d, &etot));
+	put(j, "nonce_reuse", j_u64(tot.nonce_reuse + etot.nonce_reuse));
 	return j;
 }
 
@@ -345,6 +388,7 @@ j_summary(struct analysis *a)
 	put(o, "no_key", j_u64(t.pdm.no_key));
 	put(o, "malformed", j_u64(t.pdm.malformed));
 	put(o, "truncated", j_u64(t.pdm.truncated));
+	put(o, "epoch_layout", j_u64(t.pdm.epoch_layout));
 	put(root, "pdm", o);
 
 	o = json_object_new_object();

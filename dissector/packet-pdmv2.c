@@ -33,6 +33,7 @@
 #include "packet-pdmv2.h"
 #include "pdmv2-state.h"
 #include "pdmv2-tap.h"
+#include "pdmv2/client.h"
 #include "pdmv2/layout.h"
 #include "pdmv2/option.h"
 #include "pdmv2/reader.h"
@@ -256,8 +257,7 @@ five_tuple(field_info *ip, tvbuff_t *ds, int hdr_start, struct pdmv2_walk *w,
 	buf[5] = (guint8)rest;
 	if (pdmv2_walk_ipv6(buf, IPV6_HDR + rest, (guint8)pref_option_type, w) != PDMV2_OK)
 		return false;
-	*tcp_syn = w->proto == PDMV2_IPPROTO_TCP &&
-		   !(w->flags & PDMV2_WALK_NO_PORTS) && (w->tcp_flags & 0x12) == 0x02;
+	*tcp_syn = pdmv2_client_syn(w);
 	return true;
 }
 

@@ -11,6 +11,7 @@
 #include <wsutil/report_message.h>
 
 #include "pdmv2-state.h"
+#include "pdmv2/client.h"
 #include "pdmv2/gptr.h"
 #include "pdmv2/keylog.h"
 
@@ -40,6 +41,7 @@ struct conv {
 	uint32_t id;
 	uint8_t client[16];
 	uint16_t cport;
+	struct pdmv2_client_rule rule;	/* lib's, as the analyzer's */
 	struct pdmv2_sample_state samples;
 	struct conv_side side[2];	/* [0] client's packets, [1] server's */
 };
@@ -187,12 +189,13 @@ pdmv2_state_apply_prefs(const struct pdmv2_state_prefs *p)
  * Who is the client (INTERFACES.md "Client and server"): the sender of
  * the first SYN without ACK for TCP, else the sender of the first packet
  * seen.  The plugin sees a flow from its first PDM option on, as the
- * analyzer makes its flows; a SYN among them names the client.
+ * analyzer makes its flows; the first SYN among them names the client
+ * (lib's rule, pdmv2/client.h).
  */
 static void
-client_rule(struct conv *c, const struct pdmv2_walk *w, bool first, bool tcp_syn)
+client_rule(struct conv *c, const struct pdmv2_walk *w, bool tcp_syn)
 {
-	if (first || tcp_syn) {
+	if (pdmv2_client_rule_see(&c->rule, tcp_syn)) {
 		memcpy(c->client, w->src, 16);
 		c->cport = w->sport;
 	}
@@ -216,12 +219,12 @@ conv_for(const struct pdmv2_walk *w, bool tcp_syn)
 	if (!c) {
 		c = g_new0(struct conv, 1);
 		c->id = ++next_conv_id;
-		client_rule(c, w, true, tcp_syn);
+		client_rule(c, w, tcp_syn);
 		pdmv2_samples_init(&c->samples);
 		g_hash_table_insert(convs, k, c);
 	} else {
 		g_bytes_unref(k);
-		client_rule(c, w, false, tcp_syn);
+		client_rule(c, w, tcp_syn);
 	}
 	return c;
 }

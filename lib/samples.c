@@ -49,7 +49,7 @@ ring_grow(struct pdmv2_sample_state *st)
  * PSNTP is taken only when the ring is at PDMV2_SAMPLES_RING, as a
  * fixed ring of that size would. */
 static struct pdmv2_sample_ring_slot *
-slot_for(struct pdmv2_sample_state *st, uint16_t psntp)
+slot_for(struct pdmv2_sample_state *st, uint32_t psntp)
 {
 	struct pdmv2_sample_ring_slot *s;
 
@@ -61,6 +61,15 @@ slot_for(struct pdmv2_sample_state *st, uint16_t psntp)
 			return s;
 		ring_grow(st);
 	}
+}
+
+/* psntp is the PSN after psnlr: 32-bit PSNs (Epoch layout) wrap at
+ * 2^32, 16-bit ones at 2^16 (PROFILE.md 7); a 32-bit sequence would
+ * have to jump from 65535 to 0 to be taken for a 16-bit wrap. */
+static bool
+follows(uint32_t psnlr, uint32_t psntp)
+{
+	return psnlr + 1u == psntp || (psnlr == 0xFFFFu && psntp == 0);
 }
 
 /* A delta that is a sample: non-zero (7) and plausible (3). */
@@ -111,7 +120,7 @@ pdmv2_samples_take(struct pdmv2_sample_state *st, enum pdmv2_role role,
 
 		/* s answered the client packet sent just before this one */
 		if (s->used && s->psntp == m->psnlr &&
-		    s->psnlr == (uint16_t)(m->psntp - 1) &&
+		    follows(s->psnlr, m->psntp) &&
 		    sample(s->delta_tlr, s->scale_dtlr, &server_delay, &bad)) {
 			out->has_network_rtt = true;
 			out->network_rtt_us = out->rtt_us - server_delay;

@@ -44,7 +44,7 @@ struct pdmv2_samples {
 
 struct pdmv2_sample_ring_slot {
 	bool used;
-	uint16_t psntp, psnlr;
+	uint32_t psntp, psnlr;		/* 16-bit, or 32-bit in the Epoch layout */
 	uint16_t delta_tlr;
 	uint8_t scale_dtlr;
 };
