@@ -267,7 +267,9 @@ dump_frame(struct analysis *a, uint64_t frame, const struct flow *f, int dir,
 			o->version, o->reserved, o->random, o->flag);
 	if (o->layout == PDMV2_LAYOUT_EPOCH)	/* clear, readable or not (2.5) */
 		fprintf(out, ",\"epoch\":%u", o->epoch);
-	if (psn_only)				/* the clear PSNTP */
+	/* the clear PSNTP (2.5), also of an option whose tag failed */
+	if (psn_only || (o->layout == PDMV2_LAYOUT_EPOCH &&
+			 strcmp(status, "auth_failed") == 0))
 		fprintf(out, ",\"psntp\":%u", o->m.psntp);
 	if (kr && readable)
 		fprintf(out, ",\"kri\":%u", kr->kri);

@@ -19,6 +19,15 @@ set(PDMV2_ANALYZER_SCENARIOS
   "sll_hbh_padn|-l sll --hop-by-hop --padn --udp 2 --tcp 1 -n 20 -r 6 --seed 16"
   "chacha_many_nodes|-a chacha20poly1305 --udp 6 --clients 3 --servers 2 -n 20 -r 5 --background 2 --seed 17"
   "aes256_lost_phases|-a aes256gcm --udp 1 -n 200 -r 3 --loss 0.35 --seed 18"
+  "epoch_wrap_loss|--layout epoch --udp 2 --tcp 1 -n 60 -r 16 --psntp-start 4294967270 --loss 0.05 --reorder 0.05 --seed 19"
+  "epoch_forged|--layout epoch --udp 2 -n 30 -r 10 --forge 4 --seed 20"
+  "epoch_one_key_line|--layout epoch --udp 2 -n 30 -r 10 --key-lines one --seed 21"
+  "epoch_key_lines|--layout epoch -a mixed --udp 3 -n 30 -r 7 --key-lines keys --seed 22"
+  "epoch_plain_link_local|--layout epoch -m plain --link-local --icmp 1 --udp 1 -n 30 --seed 23"
+  "epoch_two_paths|--layout epoch --udp 4 --clients 1 -n 30 -r 10 --path-delay 3000 --seed 24"
+  "epoch_restart|--layout epoch --udp 2 --clients 1 -n 40 --restart --background 3 --seed 25"
+  "epoch_nonce_reuse|--layout epoch --udp 1 -n 30 -r 12 --prseq-reuse --seed 26"
+  "layouts_mixed|--layout mixed -m mixed --udp 4 --tcp 2 -n 25 -r 9 --seed 27"
 )
 foreach(s ${PDMV2_ANALYZER_SCENARIOS})
   string(FIND "${s}" "|" bar)
