@@ -6,9 +6,7 @@ packets, decrypted options and PSN loss, and per flow the RTT and server
 delay samples' count, min, mean and max (both print 17 significant
 digits, so the numbers must be equal, not close).  With TRUTH, the
 same against the sample writer's ground truth (same schema), flows
-matched by client, server and protocol, the delays to 1e-9 relative;
-an Epoch-layout flow the analyzer reports otherwise than the truth is
-compared with the truth only (the analyzer does not read it yet).
+matched by client, server and protocol, the delays to 1e-9 relative.
 
 usage: dissector_flows.py TSHARK_WRAPPER PLUGIN_SO ANALYZER CAPTURE KEYLOG [TRUTH]
 """
@@ -73,22 +71,8 @@ def main():
             problems.append("tap shows %d flows, truth %d" % (len(tap), len(by)))
         for t in tap:
             problems.extend(compare(t, by.get(key(t)), "truth", exact=False))
-    # The analyzer, where it reads the flow as the truth does: a flow of
-    # the Epoch layout (PROFILE.md 2.5) on which the analyzer and the
-    # truth differ is left out and named, so the check tightens by
-    # itself once the analyzer reads that layout.
-    left_out = []
     for t, f in zip(tap, rep["flows"]):
-        diffs = compare(t, f, "analyzer", exact=True)
-        tf = by.get(key(want_of(f)))
-        if diffs and tf and any(d.get("layout") == "epoch" for d in tf["directions"].values()) \
-                and view(f) != view(tf, exact=False, like=view(f)):
-            left_out.append(f["id"])
-            continue
-        problems.extend(diffs)
-    if left_out:
-        print("analyzer flows %s left out: Epoch layout, the analyzer's report differs from the truth"
-              % left_out)
+        problems.extend(compare(t, f, "analyzer", exact=True))
     for p in problems:
         print(p)
     print("%s: %d flows compared, %d differences" % ("FAIL" if problems else "ok", len(tap), len(problems)))
@@ -112,10 +96,9 @@ def same(a, b, exact):
                for x, y in zip(a, b))
 
 
-def view(f, exact=True, like=None):
+def view(f):
     """A report or truth flow as the tap prints it: per direction packets,
-    decrypted, lost; per metric count, min, mean, max.  With like (another
-    view) and not exact, delays within 1e-9 of like's take like's values."""
+    decrypted, lost; per metric count, min, mean, max."""
     dirs = {}
     for d in ("c2s", "s2c"):
         ad = f["directions"][d]
@@ -124,8 +107,6 @@ def view(f, exact=True, like=None):
     for m in ("rtt", "server_delay"):
         am = (f.get("metrics") or {}).get(m + "_us") or {"count": 0}
         w = (am["count"],) + ((am["min"], am["mean"], am["max"]) if am["count"] else ())
-        if like is not None and not exact and same(like["metrics"][m], w, False):
-            w = like["metrics"][m]
         metrics[m] = w
     return {"dirs": dirs, "metrics": metrics}
 
