@@ -125,6 +125,23 @@ j_dist(const struct pdmv2_dist *d)
 	return j;
 }
 
+/* A direction's retired key phases (what: "Kri epochs" or "Epochs"),
+ * read back from the temporary file into all.  On failure the summary
+ * may be out already, so it is said on stderr as well as in the JSON. */
+static void
+read_back(struct analysis *a, uint64_t flow_id, const struct epoch_chain *c,
+	  const char *what, GArray *all)
+{
+	if (epoch_chain_read(c, all))
+		return;
+	fprintf(stderr, "pdmv2-analyze: flow %llu: %llu finished %s could not "
+		"be read back from the temporary file\n",
+		(unsigned long long)flow_id, (unsigned long long)c->count, what);
+	analysis_warn(a, "flow %llu: %llu finished %s could not be read back "
+		      "from the temporary file", (unsigned long long)flow_id,
+		      (unsigned long long)c->count, what);
+}
+
 /* The Epoch-layout Epochs of a direction (PROFILE.md 2.5, 5.5): the
  * retired ones from the temporary file, then the tracker's. */
 static json_object *
@@ -138,11 +155,7 @@ j_epochs(struct analysis *a, uint64_t flow_id, const struct flow_dir *d,
 	if (!d->etr)
 		return eps;
 	all = g_array_new(FALSE, FALSE, sizeof(struct pdmv2_epoch_info));
-	if (!epoch_chain_read(&d->eps_out, all))
-		analysis_warn(a, "flow %llu: %llu finished Epochs could not be read "
-			      "back from the temporary file",
-			      (unsigned long long)flow_id,
-			      (unsigned long long)d->eps_out.count);
+	read_back(a, flow_id, &d->eps_out, "Epochs", all);
 	for (i = 0; i < pdmv2_epoch_count(d->etr); i++)
 		g_array_append_val(all, *pdmv2_epoch_at(d->etr, i));
 	for (i = 0; i < all->len; i++) {
@@ -191,17 +204,7 @@ j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
 		GArray *all = g_array_new(FALSE, FALSE, sizeof(struct pdmv2_kri_epoch));
 
 		/* the retired (older) ones from the file, then the tracker's */
-		if (!epoch_chain_read(&d->epochs_out, all)) {
-			/* the summary may be out already: say it here too */
-			fprintf(stderr, "pdmv2-analyze: flow %llu: %llu finished Kri "
-				"epochs could not be read back from the temporary "
-				"file\n", (unsigned long long)flow_id,
-				(unsigned long long)d->epochs_out.count);
-			analysis_warn(a, "flow %llu: %llu finished Kri epochs could not "
-				      "be read back from the temporary file",
-				      (unsigned long long)flow_id,
-				      (unsigned long long)d->epochs_out.count);
-		}
+		read_back(a, flow_id, &d->epochs_out, "Kri epochs", all);
 		for (i = 0; i < pdmv2_kri_epoch_count(t); i++)
 			g_array_append_val(all, *pdmv2_kri_epoch_at(t, i));
 		for (i = 0; i < all->len; i++) {
