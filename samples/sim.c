@@ -452,6 +452,25 @@ emit(struct sim *s, int64_t ts, const uint8_t *pkt, size_t len,
 		truth_packet(s->truth, tp);
 }
 
+/* A packet kept for later, with copies of what its truth points at. */
+static void
+hold(struct held *h, const uint8_t *pkt, size_t len,
+     const struct truth_pkt *tp)
+{
+	h->used = true;
+	memcpy(h->pkt, pkt, len);
+	h->len = len;
+	h->tp = *tp;
+	if (tp->opt) {
+		h->opt = *tp->opt;
+		h->tp.opt = &h->opt;
+	}
+	memcpy(h->src, tp->src, 16);
+	memcpy(h->dst, tp->dst, 16);
+	h->tp.src = h->src;
+	h->tp.dst = h->dst;
+}
+
 /* The tap: captured in order, except an occasional swap with the next. */
 static void
 tap(struct sim *s, int64_t ts, const uint8_t *pkt, size_t len,
@@ -464,19 +483,8 @@ tap(struct sim *s, int64_t ts, const uint8_t *pkt, size_t len,
 	if (s->tap_seen <= s->cfg->skip)
 		return;		/* the capture has not started yet */
 	if (!h->used && rng_chance(&s->rng, s->cfg->reorder)) {
-		h->used = true;
+		hold(h, pkt, len, tp);
 		h->ts = ts;
-		memcpy(h->pkt, pkt, len);
-		h->len = len;
-		h->tp = cur;
-		if (tp->opt) {
-			h->opt = *tp->opt;
-			h->tp.opt = &h->opt;
-		}
-		memcpy(h->src, tp->src, 16);
-		memcpy(h->dst, tp->dst, 16);
-		h->tp.src = h->src;
-		h->tp.dst = h->dst;
 		return;
 	}
 	emit(s, ts, pkt, len, &cur);
@@ -498,18 +506,7 @@ tap_later(struct sim *s, int64_t t, const uint8_t *pkt, size_t len,
 	struct held *h = g_new0(struct held, 1);
 	int64_t delay = (int64_t)(s->cfg->path_delay_us * NS_PER_US);
 
-	h->used = true;
-	memcpy(h->pkt, pkt, len);
-	h->len = len;
-	h->tp = *tp;
-	if (tp->opt) {
-		h->opt = *tp->opt;
-		h->tp.opt = &h->opt;
-	}
-	memcpy(h->src, tp->src, 16);
-	memcpy(h->dst, tp->dst, 16);
-	h->tp.src = h->src;
-	h->tp.dst = h->dst;
+	hold(h, pkt, len, tp);
 	ev_push(s, (struct event){.t = t + delay, .type = EV_TAP, .pkt = h});
 }
 
