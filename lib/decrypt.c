@@ -18,15 +18,16 @@
 #include <glib.h>
 
 #include "pdmv2/decrypt.h"
+#include "cands.h"
 #include "decrypt_ahead.h"
 #include "kri_ahead.h"
 #include "prefetch.h"
 
 /* Every matching key log entry is a candidate (PROFILE.md 8), however
- * many; a packet tries the winner and at most TRIES others, the next
- * ones each packet while none has opened, so a direction with a
- * thousand stale entries costs a packet what sixteen did, and still
- * reaches its valid one. */
+ * many; a packet tries the winner, the SESSION_KEY lines of its kri and
+ * at most TRIES secrets, the next ones each packet none opened, so a
+ * direction with a thousand stale entries costs a packet what sixteen
+ * did, and still reaches its valid one (cands.h). */
 #define TRIES 16
 #define CACHE_SLOTS 4	/* current, next, previous phase and a spare */
 /* While the state is unknown, every packet's search (5.4 step 1) asks
@@ -63,15 +64,14 @@ struct pdmv2_decryptor {
 	struct pdmv2_kri_tracker *tracker;
 	const struct pdmv2_preopened *pre;	/* during one open, or NULL */
 	const struct pdmv2_keysrc *winner_src;	/* cand[winner], or NULL */
-	int32_t winner;			/* index in cand, -1 before any */
-	uint32_t ncand;
+	int32_t winner;			/* index in cands.src, -1 before any */
+	uint32_t ncand;			/* cands.n, in the first line */
 	struct cache_slot cache[CACHE_SLOTS];
 	/* the per-flow constants */
 	struct keymat *km;		/* [cand][nkm], while unknown; or NULL */
 	uint32_t nkm;			/* kri values kept per candidate */
-	uint32_t next;			/* first candidate the next packet tries */
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
-	const struct pdmv2_keysrc **cand;	/* [ncand], g_malloc'd */
+	struct pdmv2_cands cands;
 };
 _Static_assert(offsetof(struct pdmv2_decryptor, cache[2]) <= PDMV2_CACHE_LINE,
 	       "a packet's decryptor fields in one line");
@@ -83,23 +83,20 @@ pdmv2_decryptor_new(struct pdmv2_keylog *kl,
 {
 	struct pdmv2_decryptor *d;
 	enum pdmv2_err rc;
-	size_t n;
 
 	*out = NULL;
 	/* aligned, so the first line is one line */
 	d = g_aligned_alloc0(1, sizeof(*d), PDMV2_CACHE_LINE);
 	memcpy(d->ft, ft, PDMV2_FIVE_TUPLE_BYTES);
 	d->winner = -1;
-	if (kl) {
-		/* Candidates are fixed here: a reloaded key log needs new
-		 * decryptors. */
-		d->cand = pdmv2_keylog_candidates(kl, ft, PDMV2_LAYOUT_KRI, &n);
-		d->ncand = (uint32_t)(n < UINT32_MAX ? n : UINT32_MAX);
-	}
+	/* Candidates are fixed here: a reloaded key log needs new
+	 * decryptors. */
+	pdmv2_cands_init(&d->cands, kl, ft, PDMV2_LAYOUT_KRI);
+	d->ncand = d->cands.n;
 	d->nkm = kri_window < KEYMAT_KRI / 2 ? 2 * kri_window : KEYMAT_KRI;
 	rc = pdmv2_kri_tracker_new(kri_window, &d->tracker);
 	if (rc != PDMV2_OK) {
-		g_free(d->cand);
+		pdmv2_cands_free(&d->cands);
 		g_aligned_free(d);
 		return rc;
 	}
@@ -135,7 +132,7 @@ pdmv2_decryptor_free(struct pdmv2_decryptor *d)
 		pdmv2_cipher_free(d->cache[i].cipher);
 	keymat_drop(d);
 	pdmv2_kri_tracker_free(d->tracker);
-	g_free(d->cand);
+	pdmv2_cands_free(&d->cands);
 	g_aligned_free(d);
 }
 
@@ -159,7 +156,7 @@ key_for(struct pdmv2_decryptor *d, size_t cand, uint32_t kri,
 		memcpy(nonce, k->nonce, sizeof(k->nonce));
 		return PDMV2_OK;
 	}
-	rc = pdmv2_keysrc_derive(d->cand[cand], d->ft, kri, aead, key, nonce);
+	rc = pdmv2_keysrc_derive(d->cands.src[cand], d->ft, kri, aead, key, nonce);
 	if (rc == PDMV2_OK && k) {
 		k->have = true;
 		k->aead = *aead;
@@ -232,7 +229,7 @@ try_candidate(struct pdmv2_decryptor *d, size_t cand, uint32_t kri,
 	struct pdmv2_cipher *c;
 
 	if (d->pre && d->pre->kri == kri &&
-	    d->pre->src == ((int32_t)cand == d->winner ? d->winner_src : d->cand[cand])) {
+	    d->pre->src == ((int32_t)cand == d->winner ? d->winner_src : d->cands.src[cand])) {
 		*m = d->pre->m;		/* opened already, with this very key */
 		return PDMV2_OK;
 	}
@@ -242,16 +239,16 @@ try_candidate(struct pdmv2_decryptor *d, size_t cand, uint32_t kri,
 	return pdmv2_cipher_open_option(c, opt, m);
 }
 
-/* The tracker's open function: winner first, then up to TRIES other
- * candidates in key log order from d->next; AUTH if any key was tried,
- * NO_KEY if none exists. */
+/* The tracker's open function: winner first, then the pick of
+ * pdmv2_cands_pick; AUTH if any key was tried, NO_KEY if none exists. */
 static enum pdmv2_err
 open_kri(void *ctx, uint32_t kri, const struct pdmv2_option *opt,
 	 struct pdmv2_metrics *m)
 {
 	struct pdmv2_decryptor *d = ctx;
 	enum pdmv2_err rc, worst = PDMV2_ERR_NO_KEY;
-	size_t i, t;
+	uint32_t pick[2 * TRIES], i;
+	size_t t, n;
 
 	if (d->winner >= 0) {
 		rc = try_candidate(d, (size_t)d->winner, kri, opt, m);
@@ -260,14 +257,15 @@ open_kri(void *ctx, uint32_t kri, const struct pdmv2_option *opt,
 		if (rc != PDMV2_ERR_NO_KEY)
 			worst = PDMV2_ERR_AUTH;
 	}
-	for (t = 0; t < d->ncand && t < TRIES; t++) {
-		i = (d->next + t) % d->ncand;
+	n = pdmv2_cands_pick(&d->cands, kri, TRIES, pick);
+	for (t = 0; t < n; t++) {
+		i = pick[t];
 		if ((int32_t)i == d->winner)
 			continue;
 		rc = try_candidate(d, i, kri, opt, m);
 		if (rc == PDMV2_OK) {
 			d->winner = (int32_t)i;
-			d->winner_src = d->cand[i];
+			d->winner_src = d->cands.src[i];
 			return rc;
 		}
 		if (rc != PDMV2_ERR_NO_KEY)
@@ -321,9 +319,9 @@ pdmv2_decryptor_open_preopened(struct pdmv2_decryptor *d,
 	d->pre = pre && pre->src ? pre : NULL;
 	pdmv2_kri_track(d->tracker, opt, frame, ts_ns, open_kri, d, m, res);
 	d->pre = NULL;
-	/* none opened it: the next packet tries the next candidates */
-	if (d->winner < 0 && d->ncand > TRIES)
-		d->next = (uint32_t)((d->next + TRIES) % d->ncand);
+	/* none opened it: the next packet tries the next secrets */
+	if (res->status == PDMV2_ERR_AUTH)
+		pdmv2_cands_rotate(&d->cands, TRIES);
 	if (res->rotated)
 		prune(d, res->kri);
 	if (res->first)

@@ -12,10 +12,12 @@
 
 #include "pdmv2/crypto.h"
 #include "pdmv2/epoch.h"
+#include "cands.h"
 
 /* Every matching key log entry is a candidate (8); an option tries the
- * winner and at most TRIES others, the next ones each time none opens,
- * so many stale entries cost an option what eight did. */
+ * winner, the EPOCH_KEY lines of its Epoch and at most TRIES secrets,
+ * the next ones each time none opens, so many stale entries cost an
+ * option what eight did (cands.h). */
 #define TRIES 8
 #define EPOCH_MOD (PDMV2_EPOCH_MAX + 1)
 
@@ -40,8 +42,7 @@ struct pdmv2_epoch_tracker {
 	struct pdmv2_keylog *kl;
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
 	bool looked_up;
-	size_t ncand, next;
-	const struct pdmv2_keysrc **cand;	/* [ncand], g_malloc'd */
+	struct pdmv2_cands cands;
 	const struct pdmv2_keysrc *winner;
 	struct slot slot[2];	/* the current and the previous Epoch */
 	uint64_t clock;
@@ -84,7 +85,7 @@ pdmv2_epoch_tracker_free(struct pdmv2_epoch_tracker *t)
 	slot_clear(&t->slot[0]);
 	slot_clear(&t->slot[1]);
 	g_array_free(t->epochs, TRUE);
-	g_free(t->cand);
+	pdmv2_cands_free(&t->cands);
 	g_free(t);
 }
 
@@ -120,28 +121,24 @@ static enum pdmv2_err
 resolve(struct pdmv2_epoch_tracker *t, struct slot *s,
 	const struct pdmv2_option *opt, struct pdmv2_metrics *m)
 {
-	const struct pdmv2_keysrc *order[TRIES + 1];
+	const struct pdmv2_keysrc *order[2 * TRIES + 1];
+	uint32_t pick[2 * TRIES];
 	uint8_t key[PDMV2_KEY_MAX], nonce[PDMV2_NONCE_BYTES];
 	enum pdmv2_aead aead;
-	size_t n = 0, i;
+	size_t n = 0, i, k;
 	bool some_key = false;
 	enum pdmv2_err rc;
 
-	if (t->kl && !t->looked_up) {
-		t->cand = pdmv2_keylog_candidates(t->kl, t->ft,
-						  PDMV2_LAYOUT_EPOCH, &t->ncand);
+	if (!t->looked_up) {
+		pdmv2_cands_init(&t->cands, t->kl, t->ft, PDMV2_LAYOUT_EPOCH);
 		t->looked_up = true;
 	}
 	if (t->winner)
 		order[n++] = t->winner;
-	for (i = 0; i < t->ncand && i < TRIES; i++) {
-		const struct pdmv2_keysrc *c = t->cand[(t->next + i) % t->ncand];
-
-		if (c != t->winner)
-			order[n++] = c;
-	}
-	if (t->ncand > TRIES)	/* the next option tries the next ones */
-		t->next = (t->next + TRIES) % t->ncand;
+	k = pdmv2_cands_pick(&t->cands, opt->epoch, TRIES, pick);
+	for (i = 0; i < k; i++)
+		if (t->cands.src[pick[i]] != t->winner)
+			order[n++] = t->cands.src[pick[i]];
 	for (i = 0; i < n; i++) {
 		struct pdmv2_cipher *c;
 
@@ -162,9 +159,11 @@ resolve(struct pdmv2_epoch_tracker *t, struct slot *s,
 		}
 		pdmv2_cipher_free(c);
 	}
-	if (some_key)
+	if (some_key) {		/* the next option tries the next secrets */
+		pdmv2_cands_rotate(&t->cands, TRIES);
 		return PDMV2_ERR_AUTH;
-	s->resolved = true;
+	}
+	s->resolved = true;	/* no source has a key for this Epoch */
 	return PDMV2_ERR_NO_KEY;
 }
 
@@ -267,6 +266,14 @@ order_epoch(struct pdmv2_epoch_tracker *t, uint16_t epoch,
 	t->current = epoch;
 }
 
+/* Whether this tracker interprets opt at all (2.4). */
+static bool
+interpreted(const struct pdmv2_option *opt)
+{
+	return opt->layout == PDMV2_LAYOUT_EPOCH && opt->desc &&
+	       !(opt->warnings & PDMV2_OPT_UNINTERPRETED);
+}
+
 void
 pdmv2_epoch_track(struct pdmv2_epoch_tracker *t, const struct pdmv2_option *opt,
 		  uint64_t frame, int64_t ts_ns, struct pdmv2_metrics *m,
@@ -278,8 +285,7 @@ pdmv2_epoch_track(struct pdmv2_epoch_tracker *t, const struct pdmv2_option *opt,
 	memset(res, 0, sizeof(*res));
 	memset(m, 0, sizeof(*m));
 	res->epoch = opt->epoch;
-	if (opt->layout != PDMV2_LAYOUT_EPOCH || !opt->desc ||
-	    (opt->warnings & PDMV2_OPT_UNINTERPRETED)) {
+	if (!interpreted(opt)) {
 		res->status = PDMV2_ERR_INVALID;	/* 2.4 */
 		t->tot.invalid++;
 		return;
