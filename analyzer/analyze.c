@@ -15,6 +15,7 @@
 #include "analyze.h"
 #include "flow.h"
 #include "double_text.h"
+#include "epoch_ahead.h"
 #include "linktype.h"
 #include "pdmv2/option.h"
 #include "pdmv2/timefmt.h"
@@ -349,7 +350,8 @@ take_samples(struct analysis *a, struct flow *f, int dir,
  */
 static bool
 epoch_option(struct analysis *a, struct flow_dir *fd, struct pdmv2_option *o,
-	     uint64_t frame, int64_t ts, const char **status, bool *psn_only)
+	     const struct pdmv2_preopened *pre, uint64_t frame, int64_t ts,
+	     const char **status, bool *psn_only)
 {
 	struct pdmv2_epoch_result r;
 	struct pdmv2_metrics m;
@@ -360,7 +362,7 @@ epoch_option(struct analysis *a, struct flow_dir *fd, struct pdmv2_option *o,
 		pdmv2_epoch_set_retire(fd->etr, epoch_chain_add_epoch,
 				       &fd->eps_out);
 	}
-	pdmv2_epoch_track(fd->etr, o, frame, ts, &m, &r);
+	pdmv2_epoch_track_preopened(fd->etr, o, frame, ts, pre, &m, &r);
 	if (r.nonce_reuse)
 		anomaly(a, AN_NONCE_REUSE, frame);
 	if (r.jump)
@@ -457,7 +459,8 @@ pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
 		} else {
 			a->pdm.plain++;
 		}
-		readable = epoch_option(a, fd, &o, frame, ts, &status, &psn_only);
+		readable = epoch_option(a, fd, &o, pre, frame, ts, &status,
+				       &psn_only);
 	} else switch (o.variant) {
 	case PDMV2_VARIANT_PDM:
 		a->pdm.v1++;

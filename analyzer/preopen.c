@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "epoch_ahead.h"
 #include "flow.h"
 #include "preopen.h"
 
@@ -25,7 +26,9 @@ struct sender {
 	struct flow_key key;	/* first: the record is its own hash key */
 	bool src_is_a;		/* the direction whose source is key.a */
 	uint8_t misses;		/* opens in a row that found nothing */
-	struct pdmv2_decryptor *dec;
+	struct pdmv2_decryptor *dec;	/* the Kri layout's */
+	struct pdmv2_epoch_tracker *etr;	/* the Epoch layout's, made
+					 * at its first option */
 };
 
 struct preopen {
@@ -70,6 +73,7 @@ sender_free(gpointer p)
 	struct sender *s = p;
 
 	pdmv2_decryptor_free(s->dec);
+	pdmv2_epoch_tracker_free(s->etr);
 	g_free(s);
 }
 
@@ -95,13 +99,11 @@ preopen_free(struct preopen *p)
 	g_free(p);
 }
 
-/* The direction's record, made at its first encrypted option; NULL
- * when none can be made (the analysis then opens alone). */
+/* The direction's record, made at its first encrypted option. */
 static struct sender *
 sender_of(struct preopen *p, const struct frame_work *fw)
 {
 	struct sender probe = {0}, *s, **hint;
-	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
 
 	probe.key = fw->key;
 	probe.src_is_a = fw->src_is_a;
@@ -109,21 +111,30 @@ sender_of(struct preopen *p, const struct frame_work *fw)
 	/* the hint first, loaded ahead with its record (preopen_frames) */
 	if (*hint && sender_equal(*hint, &probe))
 		return *hint;
-	if ((s = g_hash_table_lookup(p->senders, &probe))) {
-		*hint = s;
-		return s;
+	if (!(s = g_hash_table_lookup(p->senders, &probe))) {
+		s = g_new0(struct sender, 1);
+		*s = probe;
+		g_hash_table_add(p->senders, s);
 	}
-	s = g_new0(struct sender, 1);
-	*s = probe;
-	/* the 5-tuple the analysis' flow derives this direction's keys from */
-	flow_key_sender_tuple(&fw->key, fw->src_is_a, ft);
-	if (pdmv2_decryptor_new(p->kl, ft, p->window, &s->dec) != PDMV2_OK) {
-		g_free(s);
-		return NULL;
-	}
-	g_hash_table_add(p->senders, s);
 	*hint = s;
 	return s;
+}
+
+/* Whether s has the opener of fw's layout, made at the layout's first
+ * option; false when none can be made (the analysis then opens alone). */
+static bool
+opener_ready(struct preopen *p, struct sender *s, const struct frame_work *fw)
+{
+	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];
+	bool epoch = fw->opt.layout == PDMV2_LAYOUT_EPOCH;
+
+	if (epoch ? s->etr != NULL : s->dec != NULL)
+		return true;
+	/* the 5-tuple the analysis' flow derives this direction's keys from */
+	flow_key_sender_tuple(&fw->key, fw->src_is_a, ft);
+	if (epoch)
+		return pdmv2_epoch_tracker_new(p->kl, ft, &s->etr) == PDMV2_OK;
+	return pdmv2_decryptor_new(p->kl, ft, p->window, &s->dec) == PDMV2_OK;
 }
 
 /* Which of PREOPEN_SHARES groups a frame's direction is in. */
@@ -160,7 +171,6 @@ preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n,
 		w->pre.src = NULL;
 		mine[i] = w->ipv6 && w->n_opts > 0 && w->opt_rc == PDMV2_OK &&
 			  w->opt.variant == PDMV2_VARIANT_ENCRYPTED &&
-			  w->opt.layout == PDMV2_LAYOUT_KRI &&	/* the Kri search */
 			  group_of(w) < share;
 		if (mine[i])
 			__builtin_prefetch(p->hint[hash_of(&w->key, w->src_is_a) &
@@ -170,8 +180,15 @@ preopen_frames(struct preopen *p, struct frame_work *fw, unsigned n,
 		struct frame_work *w = &fw[i];
 
 		snd[i] = mine[i] ? sender_of(p, w) : NULL;
-		if (snd[i] && snd[i]->misses >= MISSES_MAX)
+		if (snd[i] && (snd[i]->misses >= MISSES_MAX ||
+			       !opener_ready(p, snd[i], w)))
 			snd[i] = NULL;
+		if (snd[i] && w->opt.layout == PDMV2_LAYOUT_EPOCH) {
+			/* no search: one open under the Epoch's cached key */
+			pdmv2_epoch_preopen(snd[i]->etr, &w->opt, &w->pre);
+			snd[i]->misses = w->pre.src ? 0 : snd[i]->misses + 1;
+			snd[i] = NULL;
+		}
 		if (snd[i])
 			pdmv2_decryptor_prefetch(snd[i]->dec, &w->opt,
 						 PDMV2_PREFETCH_CIPHER, 0);

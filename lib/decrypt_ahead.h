@@ -24,7 +24,7 @@
  */
 struct pdmv2_preopened {
 	const struct pdmv2_keysrc *src;	/* NULL: not opened */
-	uint32_t kri;
+	uint32_t kri;			/* or the Epoch (epoch_ahead.h) */
 	struct pdmv2_metrics m;
 };
 void pdmv2_decryptor_preopen(struct pdmv2_decryptor *d,

@@ -13,6 +13,7 @@
 #include "pdmv2/crypto.h"
 #include "pdmv2/epoch.h"
 #include "cands.h"
+#include "epoch_ahead.h"
 
 /* Every matching key log entry is a candidate (8); an option tries the
  * winner, the EPOCH_KEY lines of its Epoch and at most TRIES secrets,
@@ -275,9 +276,42 @@ interpreted(const struct pdmv2_option *opt)
 }
 
 void
+pdmv2_epoch_preopen(struct pdmv2_epoch_tracker *t, const struct pdmv2_option *opt,
+		    struct pdmv2_preopened *pre)
+{
+	struct slot *s;
+	enum pdmv2_err rc;
+
+	pre->src = NULL;
+	if (!interpreted(opt) || opt->variant != PDMV2_VARIANT_ENCRYPTED)
+		return;
+	s = slot_for(t, opt->epoch);
+	if (!s->resolved)
+		rc = resolve(t, s, opt, &pre->m);
+	else if (s->c)
+		rc = pdmv2_cipher_open_epoch(s->c, opt, &pre->m);
+	else
+		rc = PDMV2_ERR_NO_KEY;
+	if (rc != PDMV2_OK)
+		return;
+	pre->src = s->src;
+	pre->kri = opt->epoch;
+}
+
+void
 pdmv2_epoch_track(struct pdmv2_epoch_tracker *t, const struct pdmv2_option *opt,
 		  uint64_t frame, int64_t ts_ns, struct pdmv2_metrics *m,
 		  struct pdmv2_epoch_result *res)
+{
+	pdmv2_epoch_track_preopened(t, opt, frame, ts_ns, NULL, m, res);
+}
+
+void
+pdmv2_epoch_track_preopened(struct pdmv2_epoch_tracker *t,
+			    const struct pdmv2_option *opt, uint64_t frame,
+			    int64_t ts_ns, const struct pdmv2_preopened *pre,
+			    struct pdmv2_metrics *m,
+			    struct pdmv2_epoch_result *res)
 {
 	struct pdmv2_epoch_info *e;
 	struct slot *s = NULL;
@@ -298,7 +332,11 @@ pdmv2_epoch_track(struct pdmv2_epoch_tracker *t, const struct pdmv2_option *opt,
 		s = slot_for(t, opt->epoch);
 		if (!s->resolved)
 			res->status = resolve(t, s, opt, m);
-		else if (s->c)
+		else if (s->c && pre && pre->src == s->src &&
+			 pre->kri == opt->epoch) {
+			*m = pre->m;	/* opened ahead, under this very key */
+			res->status = PDMV2_OK;
+		} else if (s->c)
 			res->status = pdmv2_cipher_open_epoch(s->c, opt, m);
 		else
 			res->status = PDMV2_ERR_NO_KEY;	/* 0: fail closed */

@@ -162,6 +162,26 @@ done
 cmp thr1.json thr2.json || fail "--threads 2 report differs from --threads 1"
 cmp thr1.jsonl thr2.jsonl || fail "--threads 2 --jsonl differs from --threads 1"
 cmp thr1.frames thr2.frames || fail "--threads 2 --dump-frames differs"
+# The same with both layouts in one capture (the reader opens the
+# Epoch layout ahead too), key phases moving every 30 packets, and a
+# key log that lacks the keys of some flows' later Epochs.
+"$build/samples/pdmv2-sample" -o thr-e.pcap -k thr-e.keylog --udp 12 --tcp 6 \
+	-n 400 -r 30 --layout mixed --key-lines keys --loss 0.02 --seed 23 >/dev/null
+awk 'NR % 7 != 3' thr-e.keylog >thr-e-part.keylog
+for k in thr-e thr-e-part; do
+	for t in 1 2; do
+		"$A" -q --threads $t -k $k.keylog --dump-frames -o $k$t.json thr-e.pcap 2>$k$t.frames
+	done
+	cmp $k''1.json $k''2.json || fail "--threads 2 report differs on $k"
+	cmp $k''1.frames $k''2.frames || fail "--threads 2 --dump-frames differs on $k"
+done
+python3 - <<'PY' || fail "mixed-layout --threads capture too thin"
+import json
+r = json.load(open("thr-e1.json"))
+p = json.load(open("thr-e-part1.json"))["pdm"]
+assert r["pdm"]["epoch_layout"] > 4096 and r["pdm"]["decrypted"] == r["pdm"]["pdmv2_encrypted"], r["pdm"]
+assert 0 < p["no_key"] < p["pdmv2_encrypted"], p
+PY
 # Both threads look keys up (the reader opens ahead, preopen.h); a
 # PRIMARY_SECRET for every pair makes each lookup derive and cache a
 # secondary secret: the ThreadSanitizer stage checks that cache.
