@@ -30,6 +30,9 @@ if(TARGET pdmv2-plugin)
   add_test(NAME dissector.epoch_vectors_bad_input
            COMMAND python3 ${_it}/dissector_epoch.py ${_it}/dissector_tshark.sh ${_so}
                    ${CMAKE_SOURCE_DIR}/doc/spec/vectors/pdmv2-epoch.json)
+  add_test(NAME dissector.kri_window_clamped
+           COMMAND sh ${_it}/dissector_kri_window.sh ${_it}/dissector_tshark.sh ${_so}
+                   ${CMAKE_SOURCE_DIR}/samples/data/clean-rotation.pcap)
   add_test(NAME dissector.plugin_loads
            COMMAND sh -c "sh '${_it}/dissector_tshark.sh' '${_so}' -G plugins | grep -q 'pdmv2.so.*dissector'")
   add_test(NAME dissector.stats_listed
