@@ -3,7 +3,7 @@
 vectors (doc/spec/vectors) and the bundled sample key logs.
 
 Run from anywhere; rewrites tests/fuzz/corpus/{walk,keylog,open,
-analyzer}/seed-*.
+analyzer,capture}/seed-*.
 Seeds are inputs, not expectations: the harnesses assert only that
 nothing crashes, hangs or leaks.
 """
@@ -12,6 +12,8 @@ import ipaddress
 import json
 import os
 import struct
+import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -108,6 +110,7 @@ def main():
     for path in sorted(glob.glob(os.path.join(TOP, "samples", "data", "*.keylog")))[:3]:
         write("keylog", os.path.basename(path), open(path, "rb").read())
     analyzer_seeds()
+    capture_seeds()
 
 
 def epoch_seeds():
@@ -190,6 +193,75 @@ def analyzer_seeds():
             blob = bytes([select[lt]]) + b"".join(
                 struct.pack("!H", len(f)) + f for f in frames[:24])
             write("analyzer", os.path.basename(path), blob)
+
+
+def capture_seeds():
+    """Whole capture files: the hostile captures of the analyzer's tests,
+    the bundled samples cut after a few records (pcap and pcapng), and
+    pcapng sections with the blocks and options libpcap interprets or
+    skips: if_tsresol and if_tsoffset, interfaces of different
+    resolutions, Simple Packet, Name Resolution, Interface Statistics,
+    Decryption Secrets and custom blocks, options on every block, a
+    big-endian section and a second section."""
+    sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
+    import hostile_captures as hc
+    cwd = os.getcwd()
+    with tempfile.TemporaryDirectory() as d:
+        os.chdir(d)
+        try:
+            hc.main()
+        finally:
+            os.chdir(cwd)
+        for name in sorted(os.listdir(d)):
+            write("capture", name, open(os.path.join(d, name), "rb").read())
+    for path in sorted(glob.glob(os.path.join(TOP, "samples", "data", "*.pcap*"))):
+        data = open(path, "rb").read()
+        lt, frames = pcap_frames(path)
+        if frames:
+            data = hc.pcap([(1_700_000_000 + i, i, f) for i, f in enumerate(frames[:12])],
+                           lt, nano=False)
+        else:
+            data = data[:6000]    # pcapng: cut inside a block, as a crash would
+        write("capture", os.path.basename(path), data)
+
+    pkt = hc.ipv6_pdm(1, 5000, 6000)
+    opt, block, idb, epb = hc.opt, hc.block, hc.idb, hc.epb
+    comment = opt(1, b"a comment")
+    shb_opts = hc.block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1) +
+                        opt(2, b"hardware") + opt(3, b"os") + opt(4, b"app") +
+                        comment + opt(0, b""))
+    spb = block(3, struct.pack("<I", len(pkt)) + pkt)
+    nrb = block(4, struct.pack("<HH", 2, 20) + bytes(16) + b"host\0" + struct.pack("<HH", 0, 0))
+    isb = block(5, struct.pack("<III", 0, 1, 2) + opt(4, struct.pack("<Q", 3)) + opt(0, b""))
+    dsb = block(10, struct.pack("<II", 0x544c534b, 4) + b"KEYS")
+    custom = block(0xBAD, struct.pack("<I", 32473) + b"vendor data")
+    epb_opts = block(6, struct.pack("<IIIII", 0, 0, 10**6, len(pkt), len(pkt)) + pkt +
+                     opt(2, struct.pack("<I", 1)) + comment + opt(0, b""))
+    seeds = {
+        "tsresol-binary": shb_opts + idb(101, opt(9, b"\x86")) + epb(1 << 40, pkt),
+        "tsresol-3": shb_opts + idb(101, opt(9, b"\x03") + opt(2, b"eth0")) + epb(10**12, pkt),
+        "tsresol-huge": shb_opts + idb(101, opt(9, b"\x7f")) + epb(5, pkt),
+        "tsoffset-plus": shb_opts + idb(101, opt(14, struct.pack("<q", 1 << 40))) + epb(7, pkt),
+        "two-resolutions": shb_opts + idb(101, opt(9, b"\x09")) + idb(101) +
+                           epb(10**18, pkt, 0) + epb(10**15, pkt, 1),
+        "every-block": shb_opts + idb(101, comment) + spb + nrb + isb + dsb + custom +
+                       epb_opts + epb(10**15, pkt),
+        "second-section": shb_opts + idb(101) + epb(10**15, pkt) +
+                          shb_opts + idb(1) + epb(10**15, bytes(14) + pkt),
+        "option-overrun": shb_opts + block(1, struct.pack("<HHI", 101, 0, 0) +
+                                           struct.pack("<HH", 9, 200) + b"\x09") + epb(1, pkt),
+        "caplen-past-block": shb_opts + idb(101) +
+                             block(6, struct.pack("<IIIII", 0, 0, 1, 4000, 4000) + pkt),
+    }
+    def be_block(btype, body):    # a section written big-endian
+        body += bytes(-len(body) % 4)
+        return struct.pack(">II", btype, 12 + len(body)) + body + struct.pack(">I", 12 + len(body))
+    seeds["big-endian"] = (be_block(0x0A0D0D0A, struct.pack(">IHHq", 0x1A2B3C4D, 1, 0, -1)) +
+                           be_block(1, struct.pack(">HHI", 101, 0, 0) +
+                                    struct.pack(">HH", 9, 1) + b"\x06\0\0\0" + bytes(4)) +
+                           be_block(6, struct.pack(">IIIII", 0, 0, 10**6, len(pkt), len(pkt)) + pkt))
+    for name, data in seeds.items():
+        write("capture", name + ".pcapng", data)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ one() {
 	fi
 }
 
-set -- walk keylog open analyzer
+set -- walk keylog open analyzer capture
 while [ $# -gt 0 ]; do
 	a=$1
 	shift

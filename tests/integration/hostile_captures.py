@@ -62,35 +62,40 @@ def write(name, data):
         f.write(data)
 
 
-pkt = ipv6_pdm(1, 5000, 6000)
+def main():
+    pkt = ipv6_pdm(1, 5000, 6000)
 
-# if_tsresol 10^0: stamps are seconds; 2^40 s lies far past 2262.
-write("tsresol-seconds.pcapng",
-      shb() + idb(LINKTYPE_RAW, opt(9, b"\x00")) +
-      epb(1_700_000_000, pkt) + epb(1 << 40, pkt))
-# nanosecond stamps (if_tsresol 9) after 2262: 2^63 + 5 ns.
-write("ns-after-2262.pcapng",
-      shb() + idb(LINKTYPE_RAW, opt(9, b"\x09")) +
-      epb(1_700_000_000 * 10**9, pkt) + epb((1 << 63) + 5, pkt))
-# if_tsoffset of -2^62 s: far before 1677.
-write("tsoffset.pcapng",
-      shb() + idb(LINKTYPE_RAW, opt(14, struct.pack("<q", -(1 << 62)))) +
-      epb(1_700_000_000 * 10**6, pkt))
-# Time running backwards within one flow.
-write("backwards.pcap", pcap([(1_700_000_100, 0, pkt), (1_700_000_000, 0, pkt),
-                              (1_700_000_050, 0, pkt)]))
-# A PDM option claiming 34 bytes in a 16-byte header (PROFILE.md 2.4).
-write("overrun.pcap", pcap([(1_700_000_000, 0, ipv6_pdm(1, 5000, 6000, 34)),
-                            (1_700_000_001, 0, pkt)]))
-# A valid header, then a first record no reader can take.
-write("bad-first-record.pcap",
-      pcap([]) + struct.pack("<IIII", 1_700_000_000, 0, 0xFFFFFF00, 0xFFFFFF00) +
-      bytes(64))
-# Two link types: libpcap refuses the second interface.
-write("two-linktypes-first.pcapng",
-      shb() + idb(LINKTYPE_RAW) + idb(LINKTYPE_ETHERNET) + epb(10**15, pkt))
-write("two-linktypes-later.pcapng",
-      shb() + idb(LINKTYPE_RAW) + epb(10**15, pkt) + epb(10**15 + 1, pkt) +
-      idb(LINKTYPE_ETHERNET) + epb(10**15 + 2, pkt, 1))
-# A plain good capture.
-write("good.pcap", pcap([(1_700_000_000, 0, pkt), (1_700_000_001, 0, pkt)]))
+    # if_tsresol 10^0: stamps are seconds; 2^40 s lies far past 2262.
+    write("tsresol-seconds.pcapng",
+          shb() + idb(LINKTYPE_RAW, opt(9, b"\x00")) +
+          epb(1_700_000_000, pkt) + epb(1 << 40, pkt))
+    # nanosecond stamps (if_tsresol 9) after 2262: 2^63 + 5 ns.
+    write("ns-after-2262.pcapng",
+          shb() + idb(LINKTYPE_RAW, opt(9, b"\x09")) +
+          epb(1_700_000_000 * 10**9, pkt) + epb((1 << 63) + 5, pkt))
+    # if_tsoffset of -2^62 s: far before 1677.
+    write("tsoffset.pcapng",
+          shb() + idb(LINKTYPE_RAW, opt(14, struct.pack("<q", -(1 << 62)))) +
+          epb(1_700_000_000 * 10**6, pkt))
+    # Time running backwards within one flow.
+    write("backwards.pcap", pcap([(1_700_000_100, 0, pkt), (1_700_000_000, 0, pkt),
+                                  (1_700_000_050, 0, pkt)]))
+    # A PDM option claiming 34 bytes in a 16-byte header (PROFILE.md 2.4).
+    write("overrun.pcap", pcap([(1_700_000_000, 0, ipv6_pdm(1, 5000, 6000, 34)),
+                                (1_700_000_001, 0, pkt)]))
+    # A valid header, then a first record no reader can take.
+    write("bad-first-record.pcap",
+          pcap([]) + struct.pack("<IIII", 1_700_000_000, 0, 0xFFFFFF00, 0xFFFFFF00) +
+          bytes(64))
+    # Two link types: libpcap refuses the second interface.
+    write("two-linktypes-first.pcapng",
+          shb() + idb(LINKTYPE_RAW) + idb(LINKTYPE_ETHERNET) + epb(10**15, pkt))
+    write("two-linktypes-later.pcapng",
+          shb() + idb(LINKTYPE_RAW) + epb(10**15, pkt) + epb(10**15 + 1, pkt) +
+          idb(LINKTYPE_ETHERNET) + epb(10**15 + 2, pkt, 1))
+    # A plain good capture.
+    write("good.pcap", pcap([(1_700_000_000, 0, pkt), (1_700_000_001, 0, pkt)]))
+
+
+if __name__ == "__main__":
+    main()
