@@ -8,7 +8,10 @@
   without the plugin (dissector_invisible.py on these captures);
 - a second pass (tshark -2) shows the same kri for every frame as the
   first (state stored per frame, not recomputed);
-- a missing key log gives a clear message naming the file, no crash.
+- a missing key log gives a clear message naming the file, no crash;
+- 600 extension headers before a PDM option: Wireshark's own tree-depth
+  "Dissector bug" names Wireshark's dissector, never PDMv2, and the rest
+  is as without the plugin (issue 24).
 
 usage: dissector_misc.py TSHARK_WRAPPER PLUGIN_SO SAMPLE_CAPTURE SAMPLE_KEYLOG
 """
@@ -107,6 +110,25 @@ def main():
             problems.append("%s: not invisible: %s" % (name, inv.stdout.strip()))
         else:
             print("%s: %s" % (name, inv.stdout.strip().replace("\n", "; ")))
+
+    deep = os.path.join(tmp, "deep-headers.pcap")
+    chain = b"".join(bytes([60, 0, 1, 4, 0, 0, 0, 0]) for _ in range(600))
+    pdm = bytes([17, 1, 0x0F, 10]) + bytes(10) + bytes([1, 0])
+    write_pcap(deep, [ipv6(60, chain + pdm + udp(b"x"))])
+    r = tshark(wrapper, so, "-n", "-r", deep, "-V")
+    bugs = [l for l in (r.stdout + r.stderr).splitlines() if "Dissector bug" in l]
+    if not bugs or any("PDM" in l for l in bugs):
+        problems.append("deep headers: tree-depth messages %r" % bugs[:2])
+    else:
+        inv = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__),
+                                                           "dissector_invisible.py"),
+                              wrapper, so, deep, keylog], capture_output=True, text=True)
+        if inv.returncode != 0:
+            problems.append("deep headers: not invisible: %s" % inv.stdout.strip())
+        else:
+            print("deep headers: the tree-depth bug is Wireshark's (%s); %s"
+                  % (bugs[0].split("protocol ")[1].split(":")[0],
+                     inv.stdout.strip().replace("\n", "; ")))
 
     one = tshark(wrapper, so, "-n", "-r", cap, "-o", "pdmv2.keylog_file:" + keylog,
                  "-T", "fields", "-e", "frame.number", "-e", "pdmv2.kri", "-e", "pdmv2.rtt_us")
