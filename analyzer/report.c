@@ -250,19 +250,10 @@ j_flow(struct analysis *a, const struct flow *f)
 	int i;
 
 	put(j, "id", j_u64(f->id));
-	switch (f->proto) {
-	case PDMV2_IPPROTO_UDP:
-		put(j, "protocol", json_object_new_string("udp"));
-		break;
-	case PDMV2_IPPROTO_TCP:
-		put(j, "protocol", json_object_new_string("tcp"));
-		break;
-	case PDMV2_IPPROTO_ICMPV6:
-		put(j, "protocol", json_object_new_string("icmpv6"));
-		break;
-	default:
+	if (pdmv2_proto_name(f->proto))
+		put(j, "protocol", json_object_new_string(pdmv2_proto_name(f->proto)));
+	else
 		put(j, "protocol", j_int(f->proto));
-	}
 	put(j, "client", j_endpoint(f->client, f->cport));
 	put(j, "server", j_endpoint(f->server, f->sport));
 	put(j, "first_ts", j_time(f->first_ts));

@@ -49,8 +49,8 @@ summary_print(FILE *out, const struct analysis *a)
 		fmt_us(sd, sizeof(sd), &f->dist[MET_SERVER_DELAY]);
 		fprintf(out, "%4llu %-6s %-52s %10s %10s %6llu\n",
 			(unsigned long long)f->id,
-			f->proto == 6 ? "tcp" : f->proto == 17 ? "udp" :
-			f->proto == 58 ? "icmpv6" : "other", ends, rtt, sd,
+			pdmv2_proto_name(f->proto) ? pdmv2_proto_name(f->proto) : "other",
+			ends, rtt, sd,
 			(unsigned long long)(pdmv2_psn_lost(&f->dir[0].psn) +
 					     pdmv2_psn_lost(&f->dir[1].psn)));
 	}

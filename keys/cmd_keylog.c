@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <glib.h>
 
 #include "commands.h"
 #include "keyutil.h"
@@ -104,7 +105,8 @@ parse_flow(const char *s, uint8_t ft[PDMV2_FIVE_TUPLE_BYTES], char *saddr,
 	   char *daddr, unsigned *sport, unsigned *dport, unsigned *proto)
 {
 	char buf[256], *f[5], *save = NULL, *tok;
-	uint8_t a[16], b[16];
+	uint8_t a[16], b[16], p;
+	guint64 sp, dp;
 	int n = 0;
 
 	snprintf(buf, sizeof(buf), "%s", s);
@@ -112,13 +114,17 @@ parse_flow(const char *s, uint8_t ft[PDMV2_FIVE_TUPLE_BYTES], char *saddr,
 		f[n++] = tok;
 	if (n != 5 || strtok_r(NULL, ",", &save) ||
 	    addr_arg("--flow source", f[0], a) || addr_arg("--flow destination", f[2], b) ||
-	    sscanf(f[1], "%u", sport) != 1 || sscanf(f[3], "%u", dport) != 1 ||
-	    sscanf(f[4], "%u", proto) != 1 || *sport > 65535 || *dport > 65535 ||
-	    *proto > 255) {
-		fprintf(stderr, "pdmv2-keys: --flow wants SADDR,SPORT,DADDR,DPORT,PROTO\n");
+	    !g_ascii_string_to_unsigned(f[1], 10, 0, 65535, &sp, NULL) ||
+	    !g_ascii_string_to_unsigned(f[3], 10, 0, 65535, &dp, NULL) ||
+	    !pdmv2_proto_parse(f[4], &p)) {
+		fprintf(stderr, "pdmv2-keys: --flow wants SADDR,SPORT,DADDR,DPORT,PROTO "
+			"(ports 0..65535; PROTO udp, tcp, icmpv6 or a number)\n");
 		return -1;
 	}
-	pdmv2_five_tuple(a, b, (uint16_t)*sport, (uint16_t)*dport, (uint8_t)*proto, ft);
+	*sport = (unsigned)sp;
+	*dport = (unsigned)dp;
+	*proto = p;
+	pdmv2_five_tuple(a, b, (uint16_t)*sport, (uint16_t)*dport, p, ft);
 	inet_ntop(AF_INET6, a, saddr, INET6_ADDRSTRLEN);
 	inet_ntop(AF_INET6, b, daddr, INET6_ADDRSTRLEN);
 	return 0;
@@ -176,13 +182,15 @@ phase_key(int argc, char **argv, bool epoch)
 				       "Usage: pdmv2-keys epoch-key --keylog FILE\n"
 				       "                 --flow SADDR,SPORT,DADDR,DPORT,PROTO --epoch N\n"
 				       "Prints the PDMV2_EPOCH_KEY line for one sender direction and one\n"
-				       "Epoch of the Epoch layout: it opens that Epoch and nothing else.\n");
+				       "Epoch of the Epoch layout: it opens that Epoch and nothing else.\n"
+				       "PROTO: udp, tcp, icmpv6 or a protocol number.\n");
 			else
 				fprintf(c == 'h' ? stdout : stderr,
 				       "Usage: pdmv2-keys session-key --keylog FILE\n"
 				       "                 --flow SADDR,SPORT,DADDR,DPORT,PROTO --kri N\n"
 				       "Prints the PDMV2_SESSION_KEY line for one sender direction and one\n"
-				       "Key Rotation Index: it opens that flow phase and nothing else.\n");
+				       "Key Rotation Index: it opens that flow phase and nothing else.\n"
+				       "PROTO: udp, tcp, icmpv6 or a protocol number.\n");
 			return c == 'h' ? 0 : 1;
 		}
 	}

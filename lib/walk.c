@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "pdmv2/reader.h"
 #include "pdmv2/walk.h"
 
@@ -32,6 +34,48 @@ pdmv2_proto_has_ports(uint8_t proto)
 	default:
 		return false;
 	}
+}
+
+const char *
+pdmv2_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case PDMV2_IPPROTO_TCP:
+		return "tcp";
+	case PDMV2_IPPROTO_UDP:
+		return "udp";
+	case PDMV2_IPPROTO_ICMPV6:
+		return "icmpv6";
+	default:
+		return NULL;
+	}
+}
+
+bool
+pdmv2_proto_parse(const char *s, uint8_t *proto)
+{
+	static const uint8_t named[] = {PDMV2_IPPROTO_TCP, PDMV2_IPPROTO_UDP,
+					PDMV2_IPPROTO_ICMPV6};
+	unsigned v = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(named); i++)
+		if (g_ascii_strcasecmp(s, pdmv2_proto_name(named[i])) == 0) {
+			*proto = named[i];
+			return true;
+		}
+	if (g_ascii_strcasecmp(s, "ipv6-icmp") == 0) {
+		*proto = PDMV2_IPPROTO_ICMPV6;
+		return true;
+	}
+	if (!*s)
+		return false;
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || (v = v * 10 + (unsigned)(s[i] - '0')) > 255)
+			return false;
+	}
+	*proto = (uint8_t)v;
+	return true;
 }
 
 void

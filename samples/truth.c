@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "pdmv2/timefmt.h"
+#include "pdmv2/walk.h"
 #include "truth.h"
 
 enum { C2S = 0, S2C = 1 };
@@ -701,12 +702,6 @@ dir_json(const struct truth *t, struct tdir *d)
 	return j;
 }
 
-static const char *
-proto_name(uint8_t p)
-{
-	return p == 6 ? "tcp" : p == 17 ? "udp" : p == 58 ? "icmpv6" : NULL;
-}
-
 static json_object *
 endpoint_json(const uint8_t a[16], uint16_t port)
 {
@@ -724,7 +719,7 @@ flow_json(const struct truth *t, struct tflow *f, unsigned id)
 	int i;
 
 	json_object_object_add(j, "id", json_object_new_int((int)id));
-	json_object_object_add(j, "protocol", json_object_new_string(proto_name(f->proto)));
+	json_object_object_add(j, "protocol", json_object_new_string(pdmv2_proto_name(f->proto)));
 	json_object_object_add(j, "client", endpoint_json(f->client, f->cport));
 	json_object_object_add(j, "server", endpoint_json(f->server, f->sport));
 	json_object_object_add(j, "first_ts", ts_json(f->first_ts));

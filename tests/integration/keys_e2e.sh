@@ -63,6 +63,9 @@ echo "ok: pdmv2-analyze decrypts the capture with the registered key log"
 # least privilege: one direction, one kri
 "$K" session-key --keylog client.keylog --flow "$C,40000,$S,5001,17" --kri 1 \
 	>session.keylog
+# the protocol by name as well as by number (issue 25)
+"$K" session-key --keylog client.keylog --flow "$C,40000,$S,5001,UDP" --kri 1 >named.keylog
+cmp session.keylog named.keylog || fail "--flow ...,UDP differs from ...,17"
 "$build/analyzer/pdmv2-analyze" -q -k session.keylog -o rs.json cap.pcap
 python3 - <<'PY' || fail "the session key opened more or less than its phase"
 import json
@@ -133,6 +136,10 @@ expect_fail "No such file" "$K" encap --server-pub missing.pub --client $C --ser
 expect_fail "0..4095" "$K" epoch-key --keylog client.keylog --flow "$C,40000,$S,5001,17" --epoch 4096
 expect_fail "belongs to epoch-key" "$K" session-key --keylog client.keylog --flow "$C,40000,$S,5001,17" --epoch 1
 expect_fail "no entry" "$K" epoch-key --keylog session.keylog --flow "$C,40000,$S,5001,17" --epoch 1
+expect_fail "PROTO udp, tcp" "$K" session-key --keylog client.keylog --flow "$C,40000,$S,5001,udpx" --kri 1
+expect_fail "ports 0..65535" "$K" session-key --keylog client.keylog --flow "$C,4000x,$S,5001,17" --kri 1
+expect_fail "ports 0..65535" "$K" session-key --keylog client.keylog --flow "$C,-1,$S,5001,17" --kri 1
+expect_fail "PROTO udp, tcp" "$K" epoch-key --keylog client.keylog --flow "$C,40000,$S,5001,256" --epoch 1
 echo "ok: bad input refused with a message"
 
 # check: every bad line by number, exit 1; a good file exits 0

@@ -101,4 +101,11 @@ void pdmv2_five_tuple(const uint8_t src[16], const uint8_t dst[16],
 /* True for TCP, UDP, UDP-Lite, SCTP and DCCP (the protocols with ports). */
 bool pdmv2_proto_has_ports(uint8_t proto);
 
+/* The name reports give a transport protocol ("tcp", "udp", "icmpv6"),
+ * or NULL for one without a name there. */
+const char *pdmv2_proto_name(uint8_t proto);
+/* A protocol as users write it: one of those names (any case,
+ * "ipv6-icmp" too, as /etc/protocols) or a number 0..255. */
+bool pdmv2_proto_parse(const char *s, uint8_t *proto);
+
 #endif
