@@ -471,7 +471,17 @@ hold(struct held *h, const uint8_t *pkt, size_t len,
 	h->tp.dst = h->dst;
 }
 
-/* The tap: captured in order, except an occasional swap with the next. */
+static bool
+same_sender(const struct truth_pkt *a, const struct truth_pkt *b)
+{
+	return a->flow == b->flow && a->sport == b->sport &&
+	       memcmp(a->src, b->src, 16) == 0;
+}
+
+/* The tap: captured in order, except an occasional packet swapped with
+ * the next one of its own sender direction, so the receiver's PSNs come
+ * out of order (a swap with the next packet of any flow would seldom
+ * reorder a direction: in a request/response flow that is the reply). */
 static void
 tap(struct sim *s, int64_t ts, const uint8_t *pkt, size_t len,
     const struct truth_pkt *tp)
@@ -488,7 +498,7 @@ tap(struct sim *s, int64_t ts, const uint8_t *pkt, size_t len,
 		return;
 	}
 	emit(s, ts, pkt, len, &cur);
-	if (h->used) {
+	if (h->used && same_sender(&h->tp, tp)) {
 		h->used = false;
 		emit(s, ts + 1, h->pkt, h->len, &h->tp);
 	}

@@ -27,6 +27,9 @@ add_test(NAME samples.epoch.bundled_wire
                  ${CMAKE_SOURCE_DIR}/samples/data/epoch-wrap-lossy.pcap
                  ${CMAKE_SOURCE_DIR}/samples/data/epoch-wrap-lossy.truth.json)
 
+add_test(NAME samples.reorder_alone
+         COMMAND sh ${_it}/samples_reorder.sh ${CMAKE_BINARY_DIR})
+
 # regen.sh writes the bundled samples again, byte for byte: the writer's
 # Kri-layout output did not change under the Epoch layout's options.
 add_test(NAME samples.bundled_reproducible
