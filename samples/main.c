@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pdmv2/crypto.h"
+#include "pdmv2/keylog.h"
 #include "sim.h"
 
 static void
@@ -56,6 +57,10 @@ usage(FILE *f)
 "      --salt HEX|-         and this salt (0..64 bytes; '-' for none)\n"
 "      --burst N            server packets per response, 1..N [1]\n"
 "      --link-local         fe80::/10 addresses instead of 2001:db8::/32\n"
+"      --client ADDR[/LEN]  the client node's address, or the prefix client\n"
+"                           node i takes its (i+1)th address from\n"
+"                           [2001:db8:c::c:1, ...]\n"
+"      --server ADDR[/LEN]  the same for server nodes [2001:db8:5::5:1, ...]\n"
 "      --hop-by-hop         add a Hop-by-Hop header\n"
 "      --padn               put a PadN option before the PDM option\n"
 "\n"
@@ -66,7 +71,7 @@ usage(FILE *f)
 "      --think US           client think time [2000]\n"
 "      --loss P             loss before the capture tap [0]\n"
 "      --loss-after P       loss after the tap (captured, not received) [0]\n"
-"      --reorder P          swap a packet with the next at the tap [0]\n"
+"      --reorder P          swap a packet with its sender's next at the tap [0]\n"
 "      --skip N             capture starts after N packets (mid-flow) [0]\n"
 "      --background X       mean uncaptured sends per send (Global Pointer) [0]\n"
 "      --path-delay US      odd flows reach the tap US later: a node seen on\n"
@@ -104,6 +109,24 @@ parse_double(const char *s, double lo, double hi, double *out)
 	return (*s && !*end && !errno && *out >= lo && *out <= hi) ? 0 : -1;
 }
 
+/* --client / --server: an address or prefix; "*" and /0 are no node's. */
+static int
+node_prefix(const char *s, uint8_t net[16], uint8_t *plen)
+{
+	return pdmv2_parse_prefix(s, net, plen) == PDMV2_OK && *plen > 0 ? 0 : -1;
+}
+
+/* Whether n nodes take hosts 1..n of a /plen (plen 0: the defaults). */
+static bool
+nodes_fit(uint8_t plen, unsigned n)
+{
+	if (plen == 0)
+		return true;
+	if (plen == 128)
+		return n == 1;
+	return 128 - plen >= 32 || n < (UINT32_C(1) << (128 - plen));
+}
+
 static int
 parse_hex(const char *s, uint8_t *out, size_t min, size_t max, size_t *len)
 {
@@ -126,7 +149,7 @@ parse_hex(const char *s, uint8_t *out, size_t min, size_t max, size_t *len)
 
 enum {
 	O_UDP = 256, O_TCP, O_ICMP, O_CLIENTS, O_SERVERS, O_SECRET, O_BURST,
-	O_LINKLOCAL, O_HBH, O_PADN, O_OWD, O_JITTER, O_SERVER, O_THINK,
+	O_LINKLOCAL, O_CLIENT, O_SERVER_ADDR, O_HBH, O_PADN, O_OWD, O_JITTER, O_SERVER, O_THINK,
 	O_LOSS, O_LOSS_AFTER, O_REORDER, O_SKIP, O_BG, O_FORGE, O_REUSE,
 	O_RESTART, O_MISSING, O_WINDOW, O_NOFRAMES, O_SNAPLEN, O_SALT,
 	O_LAYOUT, O_PSNTP_START, O_KEY_LINES, O_PATH_DELAY,
@@ -157,6 +180,8 @@ main(int argc, char **argv)
 		{"salt", required_argument, NULL, O_SALT},
 		{"burst", required_argument, NULL, O_BURST},
 		{"link-local", no_argument, NULL, O_LINKLOCAL},
+		{"client", required_argument, NULL, O_CLIENT},
+		{"server", required_argument, NULL, O_SERVER_ADDR},
 		{"hop-by-hop", no_argument, NULL, O_HBH},
 		{"padn", no_argument, NULL, O_PADN},
 		{"owd", required_argument, NULL, O_OWD},
@@ -257,6 +282,12 @@ main(int argc, char **argv)
 			break;
 		case O_BURST: if (parse_uint(optarg, 16, &v) || !v) bad = "--burst"; else cfg.burst = (unsigned)v; break;
 		case O_LINKLOCAL: cfg.link_local = true; break;
+		case O_CLIENT:
+			if (node_prefix(optarg, cfg.client_net, &cfg.client_plen)) bad = "--client";
+			break;
+		case O_SERVER_ADDR:
+			if (node_prefix(optarg, cfg.server_net, &cfg.server_plen)) bad = "--server";
+			break;
 		case O_HBH: cfg.hop_by_hop = true; break;
 		case O_PADN: cfg.padn = true; break;
 		case O_OWD: if (parse_double(optarg, 0, 1e8, &d)) bad = "--owd"; else cfg.owd_us = d; break;
@@ -304,6 +335,12 @@ main(int argc, char **argv)
 	}
 	if (cfg.udp_flows + cfg.tcp_flows + cfg.icmp_flows == 0) {
 		fprintf(stderr, "pdmv2-sample: no flows to simulate\n");
+		return 1;
+	}
+	if (!nodes_fit(cfg.client_plen, cfg.clients) || !nodes_fit(cfg.server_plen, cfg.servers)) {
+		fprintf(stderr, "pdmv2-sample: %u client and %u server nodes do not fit "
+			"in --client and --server (a /128 is one node)\n",
+			cfg.clients, cfg.servers);
 		return 1;
 	}
 	if (cfg.key_lines == KEYS_ONE && cfg.layout == LAYOUT_KRI) {

@@ -186,6 +186,24 @@ ev_pop(struct sim *s)
 static void
 node_addr(const struct sim_config *cfg, bool server, unsigned i, uint8_t a[16])
 {
+	uint8_t plen = server ? cfg->server_plen : cfg->client_plen;
+	unsigned b, carry = i + 1;
+
+	if (plen) {
+		/* the prefix's host bits cleared, then i + 1 added in (main.c
+		 * checked that the nodes fit; a /128 is one node's address) */
+		memcpy(a, server ? cfg->server_net : cfg->client_net, 16);
+		if (plen == 128)
+			return;
+		for (b = plen; b < 128; b++)
+			a[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+		for (b = 16; b-- > 0 && carry;) {
+			carry += a[b];
+			a[b] = (uint8_t)carry;
+			carry >>= 8;
+		}
+		return;
+	}
 	memset(a, 0, 16);
 	if (cfg->link_local) {
 		a[0] = 0xFE;

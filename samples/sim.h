@@ -42,6 +42,10 @@ struct sim_config {
 	double owd_us, jitter_us, server_us, think_us;
 	double background;		/* mean uncaptured sends per send */
 	bool link_local, hop_by_hop, padn;
+	/* --client / --server: the nodes' addresses, node i the prefix's
+	 * (i + 1)th host (a /128 for one node); plen 0: not given */
+	uint8_t client_net[16], server_net[16];
+	uint8_t client_plen, server_plen;
 	unsigned forge;			/* forged options (flipped tag bit) */
 	bool prseq_reuse, restart, missing_key;
 	unsigned kri_window;		/* receiver window the truth simulates */

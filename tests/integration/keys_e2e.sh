@@ -19,7 +19,9 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/pdmv2-keys.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 fail() { echo "FAIL: $*"; exit 1; }
-C=2001:db8:c::c:1 S=2001:db8:5::5:1
+# not the sample writer's default addresses: it is told these (--client,
+# --server), as a user matches a capture to a registration
+C=2001:db8:77::10 S=2001:db8:99::443
 
 # round trip
 "$K" genkey --out srv >/dev/null
@@ -49,7 +51,7 @@ echo "ok: OpenSSL interop both ways"
 # a capture sealed with the registered secret and salt
 secret=$(awk '{print $5}' client.keylog)
 "$build/samples/pdmv2-sample" -o cap.pcap -t truth.json --secret "$secret" \
-	--salt "$salt" --udp 1 -n 40 -r 12 --seed 31
+	--salt "$salt" --client $C --server $S --udp 1 -n 40 -r 12 --seed 31
 "$build/analyzer/pdmv2-analyze" -q -k client.keylog -o report.json cap.pcap
 python3 "$here/compare_truth.py" report.json truth.json >/dev/null ||
 	fail "the registered key log does not decrypt the capture as the truth says"
@@ -87,9 +89,10 @@ PY
 # least privilege in the Epoch layout: one direction, one Epoch.  The
 # capture does not depend on --key-lines: written twice, the same bytes.
 "$build/samples/pdmv2-sample" -o ep.pcap -k ep.keylog -t ep.json --layout epoch \
-	--secret "$secret" --salt "$salt" --udp 2 -n 30 -r 10 --seed 32
+	--secret "$secret" --salt "$salt" --client $C --server $S --udp 2 -n 30 -r 10 --seed 32
 "$build/samples/pdmv2-sample" -o ep1.pcap -k one.keylog -t one.json --layout epoch \
-	--secret "$secret" --salt "$salt" --udp 2 -n 30 -r 10 --seed 32 --key-lines one
+	--secret "$secret" --salt "$salt" --client $C --server $S --udp 2 -n 30 -r 10 --seed 32 \
+	--key-lines one
 cmp ep.pcap ep1.pcap || fail "--key-lines changed the capture"
 "$K" epoch-key --keylog client.keylog --flow "$C,40000,$S,5001,17" --epoch 0 >epoch.keylog
 [ "$(grep -c . epoch.keylog)" = 1 ] || fail "epoch-key printed $(cat epoch.keylog)"
