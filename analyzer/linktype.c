@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <glib.h>
 #include <pcap/pcap.h>
 
 #include "linktype.h"
@@ -94,6 +95,16 @@ const char *
 linktype_name(int dlt)
 {
 	const char *n = pcap_datalink_val_to_name(dlt);
+	char buf[32];
 
-	return n ? n : "UNKNOWN";
+	if (n)
+		return n;
+	/* names libpcap lacks: the user-defined range as Wireshark shows
+	 * it, else the number, which tcpdump's docs can be searched for
+	 * (interned: a handful of strings for the program's lifetime) */
+	if (dlt >= 147 && dlt <= 162)
+		snprintf(buf, sizeof(buf), "USER%d", dlt - 147);
+	else
+		snprintf(buf, sizeof(buf), "LINKTYPE_%d", dlt);
+	return g_intern_string(buf);
 }

@@ -34,8 +34,11 @@ usage(FILE *f)
 "and Global Pointer statistics (schema pdmv2-analyze/1).\n"
 "\n"
 "  -k, --keylog FILE     PDMv2 key log (repeatable; also $PDMV2_KEYLOG_FILE)\n"
+"  -r, --read FILE       a capture to read, as tcpdump -r (repeatable; the\n"
+"                        same as naming it after the options)\n"
 "  -f, --filter EXPR     only packets matching this BPF filter (tcpdump syntax)\n"
-"  -o, --output FILE     write the report here instead of standard output\n"
+"  -o, --output FILE     write the report here ('-': standard output, the\n"
+"                        default)\n"
 "  -p, --pretty          indent the JSON\n"
 "      --jsonl           one line per flow as flows finish, then a summary line\n"
 "      --kri-window N    Kri search window W (PROFILE.md 5.4) [%u]\n"
@@ -55,7 +58,7 @@ usage(FILE *f)
 "Finished Kri epochs wait for the report in a temporary file under $TMPDIR.\n"
 "\n"
 "Exit status: 0 report written (problems are listed under \"warnings\"),\n"
-"1 usage error, 2 no input could be read.\n",
+"1 usage error, 2 no input (or a key log) could be read.\n",
 		PDMV2_KRI_WINDOW_DEFAULT, PDMV2_OPTION_TYPE_DEFAULT,
 		PDMV2_OPTION_TYPE_DEFAULT);
 }
@@ -83,6 +86,7 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"keylog", required_argument, NULL, 'k'},
+		{"read", required_argument, NULL, 'r'},
 		{"filter", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
 		{"pretty", no_argument, NULL, 'p'},
@@ -102,7 +106,12 @@ main(int argc, char **argv)
 	};
 	/* one core: a second thread would only add hand-overs */
 	struct input_options io = {.threads = g_get_num_processors() > 1 ? 2 : 1};
-	GPtrArray *keylogs = g_ptr_array_new();
+	/* On the stack, as argv is, so an early return leaks nothing:
+	 * keylogs[0] is kept for $PDMV2_KEYLOG_FILE, then the -k files;
+	 * inputs, the -r files, then the operands. */
+	const char **keylogs = g_newa(const char *, (size_t)argc + 1);
+	const char **inputs = g_newa(const char *, (size_t)argc);
+	size_t nkeylogs = 1, ninputs = 0, first_keylog = 1;
 	const char *output = NULL, *env;
 	char *tmp = NULL;
 	bool pretty = false, quiet = false, tty;
@@ -111,11 +120,12 @@ main(int argc, char **argv)
 	unsigned long v;
 	int c, i, readable = 0, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "k:f:o:pqVh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:r:f:o:pqVh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'k': g_ptr_array_add(keylogs, optarg); break;
+		case 'k': keylogs[nkeylogs++] = optarg; break;
+		case 'r': inputs[ninputs++] = optarg; break;
 		case 'f': io.filter = optarg; break;
-		case 'o': output = optarg; break;
+		case 'o': output = strcmp(optarg, "-") == 0 ? NULL : optarg; break;
 		case 'p': pretty = true; break;
 		case 'q': quiet = true; break;
 		case O_JSONL: cfg.jsonl = true; break;
@@ -149,17 +159,19 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (optind >= argc) {
+	for (i = optind; i < argc; i++)
+		inputs[ninputs++] = argv[i];
+	if (ninputs == 0) {
 		fprintf(stderr, "pdmv2-analyze: no capture file given (try --help)\n");
 		return 1;
 	}
 	if (output) {
 		const char *bad = output_names_input(output,
-			(const char *const *)argv + optind, (size_t)(argc - optind));
+			inputs, ninputs);
 
 		if (!bad)
 			bad = output_names_input(output,
-				(const char *const *)keylogs->pdata, keylogs->len);
+				keylogs + 1, nkeylogs - 1);
 		env = getenv("PDMV2_KEYLOG_FILE");
 		if (!bad && env && *env)
 			bad = output_names_input(output, &env, 1);
@@ -204,18 +216,22 @@ main(int argc, char **argv)
 
 	env = getenv("PDMV2_KEYLOG_FILE");
 	if (env && *env)
-		g_ptr_array_insert(keylogs, 0, (gpointer)env);
-	for (i = 0; i < (int)keylogs->len; i++) {
-		const char *k = g_ptr_array_index(keylogs, i);
+		keylogs[first_keylog = 0] = env;
+	for (i = (int)first_keylog; i < (int)nkeylogs; i++) {
+		const char *k = keylogs[i];
 		size_t before = analysis_warnings(a)->len, w;
 		const GPtrArray *warnings;
 
 		if (!analysis_add_keylog(a, k)) {
+			/* a key log asked for and not read would make every
+			 * option "no key": said once, and no report */
 			char *t = escape_terminal(k);
 
 			fprintf(stderr, "pdmv2-analyze: %s: cannot read key log: %s\n",
 				t, strerror(errno));
 			g_free(t);
+			rc = 2;
+			goto out;
 		}
 		warnings = analysis_warnings(a);
 		for (w = before; w < warnings->len; w++) {
@@ -225,10 +241,8 @@ main(int argc, char **argv)
 			g_free(t);
 		}
 	}
-	g_ptr_array_free(keylogs, TRUE);
-
-	for (i = optind; i < argc; i++) {
-		int r = input_read(a, argv[i], &io);
+	for (i = 0; i < (int)ninputs; i++) {
+		int r = input_read(a, inputs[i], &io);
 
 		if (r == INPUT_BAD_FILTER) {
 			rc = 1;

@@ -399,6 +399,8 @@ j_summary(struct analysis *a)
 			json_object_array_add(frames, j_u64(l->frames[k]));
 		put(x, "count", j_u64(l->count));
 		put(x, "frames", frames);
+		/* the list keeps the first ANOMALY_FRAMES_MAX: says so */
+		put(x, "frames_left_out", j_u64(l->count - l->nframes));
 		put(o, anomaly_names[i], x);
 	}
 	put(root, "anomalies", o);
@@ -429,10 +431,23 @@ report_json(struct analysis *a)
 	return root;
 }
 
+/* --jsonl lines say what they are first: "type" "flow" or "summary". */
+static json_object *
+typed(const char *type, json_object *body)
+{
+	json_object *j = json_object_new_object();
+
+	put(j, "type", json_object_new_string(type));
+	json_object_object_foreach(body, k, v)
+		put(j, k, json_object_get(v));
+	json_object_put(body);
+	return j;
+}
+
 void
 report_stream_flow(struct analysis *a, const struct flow *f)
 {
-	json_object *j = j_flow(a, f);
+	json_object *j = typed("flow", j_flow(a, f));
 
 	fprintf(analysis_config(a)->jsonl_out, "%s\n", json_object_to_json_string_ext(j,
 		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -453,7 +468,7 @@ report_finish_stream(struct analysis *a)
 			f->streamed = true;
 		}
 	}
-	sum = j_summary(a);
+	sum = typed("summary", j_summary(a));
 	fprintf(analysis_config(a)->jsonl_out, "%s\n", json_object_to_json_string_ext(sum,
 		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(sum);

@@ -45,10 +45,12 @@ assert any("truncated" in w for w in r["warnings"])
 PY
 echo "ok: a cut last packet keeps 59 frames, truncated: true"
 
-# Key log problems: unreadable file, bad lines named by file and line;
-# the capture is still analyzed.
-run 0 "nokey.keylog" -k nokey.keylog "$data/clean-rotation.pcap"
-grep -q '"no_key"' out.json || fail "no report without a key log"
+# Key log problems: a key log that cannot be read is an error, said
+# once, with no report (every option would read "no key"); bad lines are
+# named by file and line, and the capture is still analyzed.
+run 2 "nokey.keylog: cannot read key log" -k nokey.keylog "$data/clean-rotation.pcap"
+[ "$(grep -c nokey.keylog err.txt)" = 1 ] || fail "said $(grep -c nokey.keylog err.txt) times"
+[ ! -s out.json ] || fail "a report without the key log asked for"
 run 0 "bad.keylog:4" -k "$src/tests/data/keylog/bad.keylog" "$data/clean-rotation.pcap"
 python3 - <<'PY' || fail "key log errors not in the report"
 import json
@@ -91,12 +93,45 @@ sys.exit(not (r["capture"]["packets"] == 30 and d["c2s"]["packets"] == 30 and
 	fail "BPF filter not applied"
 echo "ok: stdin, frame numbers across inputs, BPF filter"
 
+# The tcpdump and tshark habits (issue 25): -r FILE names an input, as
+# many times as wanted, before the operands; -o - is standard output,
+# not a file named "-".
+"$A" -q -k "$data/clean-rotation.keylog" -r "$data/clean-rotation.pcap" -o - \
+	"$data/clean-rotation.pcap" >r.json
+[ ! -e ./- ] || fail "-o - wrote a file named -"
+python3 -c '
+import json,sys; r=json.load(open("r.json")); sys.exit([i["packets"] for i in r["inputs"]] != [60, 60])' ||
+	fail "-r and an operand: not two inputs"
+echo "ok: -r FILE, -o -"
+
+# A link type libpcap has no name for has one in the report; anomaly
+# frame lists say how many frames they left out.
+python3 - <<'PY'
+import struct
+pkt = bytes(20)
+open("user0.pcap", "wb").write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 147) +
+                                struct.pack("<IIII", 1, 0, len(pkt), len(pkt)) + pkt)
+PY
+run 0 "USER0" user0.pcap
+grep -q '"linktype":"USER0"' out.json || fail "link type 147: $(cat out.json | head -c 300)"
+"$A" -q -o anom.json "$data/forged-missing-key.pcap"
+python3 - <<'PY' || fail "anomaly frame lists"
+import json
+a = json.load(open("anom.json"))["anomalies"]
+assert a and all(v["frames_left_out"] == v["count"] - len(v["frames"]) for v in a.values()), a
+assert any(v["frames_left_out"] > 0 for v in a.values()), a
+PY
+echo "ok: link type names, anomaly lists say what they left out"
+
 # --jsonl: one flow per line, TCP flows as they close, then a summary.
 "$A" -q --jsonl -k "$data/mixed-versions.keylog" "$data/mixed-versions.pcapng" >l.jsonl
 "$A" -q -k "$data/mixed-versions.keylog" -o whole.json "$data/mixed-versions.pcapng"
 python3 - <<'PY' || fail "--jsonl output"
 import json
 lines = [json.loads(l) for l in open("l.jsonl")]
+# every line says what it is, first
+assert all(list(l)[0] == "type" for l in lines), [list(l)[:2] for l in lines]
+assert [l.pop("type") for l in lines] == ["flow"] * (len(lines) - 1) + ["summary"]
 flows, summary = lines[:-1], lines[-1]
 assert summary["schema"] == "pdmv2-analyze/1" and "flows" not in summary
 assert len(flows) == 6 and all("directions" in f for f in flows)
