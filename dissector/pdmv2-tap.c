@@ -1,15 +1,18 @@
 /*
- * pdmv2-tap.c - "tshark -q -z pdmv2,flows[,FILTER]": per flow and
- * direction, PDM packets, decrypted ones, PSN loss (lib's psn.h, 16 or
- * 32 bits by layout, fed with the options whose PSNTP is known in
- * capture order as pdmv2-analyze feeds it), and the RTT and server delay samples the dissector computed with
- * lib's samples.h (count, min, mean, max through lib's dist.h), so the
- * table equals the analyzer's report on the same capture.
+ * pdmv2-tap.c - the "PDMv2 Flows" statistics table, one registration
+ * for both front ends: Wireshark lists it under Statistics, tshark
+ * prints it for "-z pdmv2,flows[,FILTER]".  A row per flow: per
+ * direction the PDM packets, decrypted ones and PSN loss (lib's psn.h,
+ * 16 or 32 bits by layout, fed with the options whose PSNTP is known in
+ * capture order as pdmv2-analyze feeds it), and the RTT and server
+ * delay samples the dissector computed with lib's samples.h (count,
+ * min, mean, max through lib's dist.h), so the table equals the
+ * analyzer's report on the same capture.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define WS_BUILD_DLL
-#include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include <epan/packet.h>
@@ -21,70 +24,181 @@
 #include "pdmv2/dist.h"
 #include "pdmv2/psn.h"
 
+#define TABLE_TITLE "PDMv2 flows (nan: no sample)"
+
+enum {
+	COL_FLOW, COL_PROTO, COL_CLIENT, COL_SERVER,
+	COL_C2S,			/* packets, decrypted, lost */
+	COL_S2C = COL_C2S + 3,
+	COL_RTT = COL_S2C + 3,		/* count, min, mean, max */
+	COL_SD = COL_RTT + 4,
+	NCOLS = COL_SD + 4
+};
+
+/*
+ * tshark prints a cell with its column's format (ui/cli's simple
+ * table printer), Wireshark a FLOAT with six decimals.  "%.17g" is what
+ * pdmv2-analyze writes its doubles with: tshark's delays are then the
+ * report's to the bit, while the GUI keeps numbers it sorts as numbers.
+ */
+static stat_tap_table_item columns[NCOLS] = {
+	{TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Flow", "%u"},
+	{TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Protocol", "%s"},
+	{TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%s"},
+	{TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s"},
+	{TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "C2S packets", "%u"},
+	{TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "C2S decrypted", "%u"},
+	{TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "C2S lost", "%u"},
+	{TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "S2C packets", "%u"},
+	{TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "S2C decrypted", "%u"},
+	{TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "S2C lost", "%u"},
+	{TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "RTT count", "%u"},
+	{TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "RTT min (us)", "%.17g"},
+	{TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "RTT mean (us)", "%.17g"},
+	{TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "RTT max (us)", "%.17g"},
+	{TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Server delay count", "%u"},
+	{TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Server delay min (us)", "%.17g"},
+	{TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Server delay mean (us)", "%.17g"},
+	{TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Server delay max (us)", "%.17g"},
+};
+
 struct side {
 	uint64_t pdm_packets, decrypted;
 	struct pdmv2_psn psn;		/* width set by the first PSN */
 	bool psn_started;
 };
 
+/* A row's counts, in its Flow cell's user data (the table's scratch
+ * space for dissectors); the row's other cells show them. */
 struct flow {
-	uint32_t id;
-	uint8_t client[16], server[16];
-	uint16_t cport, sport;
-	uint8_t proto;
 	struct side dir[2];		/* c2s, s2c */
 	struct pdmv2_dist rtt, server_delay;
+	bool live;			/* seen since the last reset */
 };
 
-struct flows_tap {
-	char *filter;
-	GPtrArray *flows;		/* by id - 1 */
-};
+/*
+ * Flow id - 1 -> row + 1 (0: none yet).  There is one table: the
+ * registration is static and Wireshark's dialogs share its table.  Rows
+ * are freed only with the table (a dialog still open points into
+ * them), so a row keeps its flow id across a retap, and takes the
+ * flow's addresses again when the id comes back (another file).
+ */
+static GArray *row_of_flow;
 
 static void
-flow_free(gpointer p)
+flow_clear(struct flow *f)
 {
-	struct flow *f = p;
-
 	pdmv2_psn_free(&f->dir[0].psn);
 	pdmv2_psn_free(&f->dir[1].psn);
 	pdmv2_dist_free(&f->rtt);
 	pdmv2_dist_free(&f->server_delay);
-	g_free(f);
+	memset(f, 0, sizeof(*f));
+	pdmv2_dist_init(&f->rtt);
+	pdmv2_dist_init(&f->server_delay);
 }
 
 static void
-flows_reset(void *tapdata)
+put_count(stat_tap_table *t, guint row, int col, uint64_t v)
 {
-	struct flows_tap *t = tapdata;
+	/* a UINT cell is 32 bits: a count past it shows as its largest */
+	stat_tap_get_field_data(t, row, col)->value.uint_value =
+		v > G_MAXUINT ? G_MAXUINT : (guint)v;
+}
 
-	g_ptr_array_set_size(t->flows, 0);
+static void
+put_dist(stat_tap_table *t, guint row, int col, const struct pdmv2_dist *d)
+{
+	bool any = d->count > 0;
+
+	put_count(t, row, col, d->count);
+	stat_tap_get_field_data(t, row, col + 1)->value.float_value = any ? d->min : NAN;
+	stat_tap_get_field_data(t, row, col + 2)->value.float_value = any ? d->mean : NAN;
+	stat_tap_get_field_data(t, row, col + 3)->value.float_value = any ? d->max : NAN;
+}
+
+static void
+show(stat_tap_table *t, guint row, const struct flow *f)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		int col = d ? COL_S2C : COL_C2S;
+
+		put_count(t, row, col, f->dir[d].pdm_packets);
+		put_count(t, row, col + 1, f->dir[d].decrypted);
+		put_count(t, row, col + 2, pdmv2_psn_lost(&f->dir[d].psn));
+	}
+	put_dist(t, row, COL_RTT, &f->rtt);
+	put_dist(t, row, COL_SD, &f->server_delay);
+}
+
+static void
+put_string(stat_tap_table *t, guint row, int col, char *s)
+{
+	stat_tap_table_item_type *c = stat_tap_get_field_data(t, row, col);
+
+	g_free((char *)c->value.string_value);
+	c->value.string_value = s;
+}
+
+static char *
+endpoint(const uint8_t addr[16], uint16_t port)
+{
+	char a[WS_INET6_ADDRSTRLEN];
+
+	ws_inet_ntop6(addr, a, sizeof(a));
+	return g_strdup_printf("[%s]:%u", a, port);
+}
+
+/* The flow's addresses, as pdmv2-analyze names the client and the
+ * protocol. */
+static void
+put_names(stat_tap_table *t, guint row, const struct pdmv2_tap_rec *r)
+{
+	bool c = r->res->client;
+
+	switch (r->proto) {
+	case 6: put_string(t, row, COL_PROTO, g_strdup("tcp")); break;
+	case 17: put_string(t, row, COL_PROTO, g_strdup("udp")); break;
+	case 58: put_string(t, row, COL_PROTO, g_strdup("icmpv6")); break;
+	default: put_string(t, row, COL_PROTO, g_strdup_printf("%u", r->proto));
+	}
+	put_string(t, row, COL_CLIENT, c ? endpoint(r->src, r->sport) : endpoint(r->dst, r->dport));
+	put_string(t, row, COL_SERVER, c ? endpoint(r->dst, r->dport) : endpoint(r->src, r->sport));
 }
 
 static struct flow *
-flow_of(struct flows_tap *t, const struct pdmv2_tap_rec *r)
+flow_of(stat_tap_table *t, const struct pdmv2_tap_rec *r, guint *rowp)
 {
+	guint id = r->res->flow, row;
 	struct flow *f;
-	guint id = r->res->flow;
-	bool c = r->res->client;
 
-	if (id == 0)
-		return NULL;
-	if (id > t->flows->len)
-		g_ptr_array_set_size(t->flows, id);
-	f = g_ptr_array_index(t->flows, id - 1);
-	if (f)
-		return f;
-	f = g_new0(struct flow, 1);
-	f->id = id;
-	memcpy(f->client, c ? r->src : r->dst, 16);
-	memcpy(f->server, c ? r->dst : r->src, 16);
-	f->cport = c ? r->sport : r->dport;
-	f->sport = c ? r->dport : r->sport;
-	f->proto = r->proto;
-	pdmv2_dist_init(&f->rtt);
-	pdmv2_dist_init(&f->server_delay);
-	g_ptr_array_index(t->flows, id - 1) = f;
+	if (id > row_of_flow->len)
+		g_array_set_size(row_of_flow, id);
+	row = g_array_index(row_of_flow, guint, id - 1);
+	if (row == 0) {
+		stat_tap_table_item_type cells[NCOLS];
+		int i;
+
+		memset(cells, 0, sizeof(cells));
+		for (i = 0; i < NCOLS; i++)
+			cells[i].type = columns[i].type;
+		cells[COL_FLOW].value.uint_value = id;
+		f = g_new0(struct flow, 1);
+		flow_clear(f);
+		cells[COL_FLOW].user_data.ptr_value = f;
+		row = t->num_elements;
+		stat_tap_init_table_row(t, row, NCOLS, cells);
+		g_array_index(row_of_flow, guint, id - 1) = row + 1;
+	} else {
+		row--;
+	}
+	f = stat_tap_get_field_data(t, row, COL_FLOW)->user_data.ptr_value;
+	if (!f->live) {
+		put_names(t, row, r);
+		f->live = true;
+	}
+	*rowp = row;
 	return f;
 }
 
@@ -92,119 +206,112 @@ static tap_packet_status
 flows_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt,
 	     const void *data, tap_flags_t flags)
 {
+	stat_data_t *sd = tapdata;
+	stat_tap_table *t = g_array_index(sd->stat_tap_data->tables, stat_tap_table *, 0);
 	const struct pdmv2_tap_rec *r = data;
 	const struct pdmv2_frame_result *res = r->res;
 	struct flow *f;
 	struct side *s;
+	guint row;
 
 	(void)pinfo;
 	(void)edt;
 	(void)flags;
-	if (!res || !(f = flow_of(tapdata, r)))
+	if (!res || res->flow == 0)
 		return TAP_PACKET_DONT_REDRAW;
+	f = flow_of(t, r, &row);
 	s = &f->dir[res->client ? 0 : 1];
 	s->pdm_packets++;
-	if (r->rc != PDMV2_OK || !res->psn_known)
-		return TAP_PACKET_REDRAW;
-	/* an Epoch-layout option without a key still counts its clear
-	 * PSNTP (PROFILE.md 5.5) */
-	if (!s->psn_started) {
-		pdmv2_psn_init_width(&s->psn, r->psn_bits);
-		s->psn_started = true;
+	if (r->rc == PDMV2_OK && res->psn_known) {
+		/* an Epoch-layout option without a key still counts its
+		 * clear PSNTP (PROFILE.md 5.5) */
+		if (!s->psn_started) {
+			pdmv2_psn_init_width(&s->psn, r->psn_bits);
+			s->psn_started = true;
+		}
+		(void)pdmv2_psn_add(&s->psn, res->m.psntp, NULL);
+		if (res->readable) {
+			if (r->variant == PDMV2_VARIANT_ENCRYPTED)
+				s->decrypted++;
+			if (res->samples.has_rtt)
+				pdmv2_dist_add(&f->rtt, res->samples.rtt_us);
+			if (res->samples.has_server_delay)
+				pdmv2_dist_add(&f->server_delay, res->samples.server_delay_us);
+		}
 	}
-	(void)pdmv2_psn_add(&s->psn, res->m.psntp, NULL);
-	if (!res->readable)
-		return TAP_PACKET_REDRAW;
-	if (r->variant == PDMV2_VARIANT_ENCRYPTED)
-		s->decrypted++;
-	if (res->samples.has_rtt)
-		(void)pdmv2_dist_add(&f->rtt, res->samples.rtt_us);
-	if (res->samples.has_server_delay)
-		(void)pdmv2_dist_add(&f->server_delay, res->samples.server_delay_us);
+	show(t, row, f);
 	return TAP_PACKET_REDRAW;
 }
 
+/* A retap: counts start again, rows stay (see row_of_flow). */
 static void
-print_dist(const char *name, const struct pdmv2_dist *d)
+flows_reset(stat_tap_table *t)
 {
-	if (d->count == 0)
-		printf("    %-13s count 0\n", name);
-	else
-		printf("    %-13s count %" PRIu64 "  min %.17g  mean %.17g  max %.17g\n",
-		       name, d->count, d->min, d->mean, d->max);
-}
+	guint row;
 
-static void
-flows_draw(void *tapdata)
-{
-	struct flows_tap *t = tapdata;
-	guint i;
-	int d;
+	for (row = 0; row < t->num_elements; row++) {
+		struct flow *f = stat_tap_get_field_data(t, row, COL_FLOW)->user_data.ptr_value;
 
-	printf("\n================================================================================\n");
-	printf("PDMv2 flows%s%s\n", t->filter ? "  Filter: " : "", t->filter ? t->filter : "");
-	printf("Delays in microseconds; lost = PSNs missing per direction (PROFILE.md 7)\n");
-	printf("--------------------------------------------------------------------------------\n");
-	for (i = 0; i < t->flows->len; i++) {
-		struct flow *f = g_ptr_array_index(t->flows, i);
-		char c[WS_INET6_ADDRSTRLEN], s[WS_INET6_ADDRSTRLEN];
-
-		if (!f)
-			continue;
-		ws_inet_ntop6(f->client, c, sizeof(c));
-		ws_inet_ntop6(f->server, s, sizeof(s));
-		printf("Flow %u  proto %u  client [%s]:%u  server [%s]:%u\n", f->id,
-		       f->proto, c, f->cport, s, f->sport);
-		for (d = 0; d < 2; d++)
-			printf("  %s  packets %" PRIu64 "  decrypted %" PRIu64 "  lost %" PRIu64 "\n",
-			       d ? "s2c" : "c2s", f->dir[d].pdm_packets, f->dir[d].decrypted,
-			       pdmv2_psn_lost(&f->dir[d].psn));
-		print_dist("rtt", &f->rtt);
-		print_dist("server_delay", &f->server_delay);
+		flow_clear(f);
+		show(t, row, f);
 	}
-	printf("================================================================================\n");
 }
 
 static void
-flows_finish(void *tapdata)
+flows_free_cell(stat_tap_table *t, guint row, guint col, stat_tap_table_item_type *c)
 {
-	struct flows_tap *t = tapdata;
-
-	g_ptr_array_free(t->flows, TRUE);
-	g_free(t->filter);
-	g_free(t);
-}
-
-static void
-flows_init(const char *opt_arg, void *userdata)
-{
-	struct flows_tap *t = g_new0(struct flows_tap, 1);
-	const char *filter = NULL;
-	GString *err;
-
-	(void)userdata;
-	if (strncmp(opt_arg, "pdmv2,flows,", 12) == 0)
-		filter = opt_arg + 12;
-	t->filter = g_strdup(filter);
-	t->flows = g_ptr_array_new_with_free_func(flow_free);
-	err = register_tap_listener("pdmv2", t, filter, TL_REQUIRES_NOTHING,
-				    flows_reset, flows_packet, flows_draw, flows_finish);
-	if (err) {
-		fprintf(stderr, "tshark: cannot register the pdmv2 tap: %s\n", err->str);
-		g_string_free(err, TRUE);
-		flows_finish(t);
-		exit(1);
+	(void)t;
+	(void)row;
+	switch (col) {
+	case COL_FLOW:
+		flow_clear(c->user_data.ptr_value);
+		g_free(c->user_data.ptr_value);
+		break;
+	case COL_PROTO:
+	case COL_CLIENT:
+	case COL_SERVER:
+		g_free((char *)c->value.string_value);
+		break;
 	}
+}
+
+/* Called by tshark before its listener, by Wireshark at each (re)tap
+ * of a dialog, whose table may exist already. */
+static void
+flows_init(stat_tap_table_ui *ui)
+{
+	stat_tap_table *t = stat_tap_find_table(ui, TABLE_TITLE);
+
+	if (t) {
+		flows_reset(t);
+		return;
+	}
+	stat_tap_add_table(ui, stat_tap_init_table(TABLE_TITLE, NCOLS, 0, NULL));
+	if (!row_of_flow)
+		row_of_flow = g_array_new(FALSE, TRUE, sizeof(guint));
+	g_array_set_size(row_of_flow, 0);
 }
 
 void
 pdmv2_tap_register_stats(void)
 {
 	static tap_param params[] = {{PARAM_FILTER, "filter", "Filter", NULL, TRUE}};
-	static stat_tap_ui ui = {
-		REGISTER_STAT_GROUP_GENERIC, "PDMv2 flows", "pdmv2,flows", flows_init,
-		G_N_ELEMENTS(params), params
+	/* REGISTER_PACKET_STAT_GROUP_UNSORTED is the Statistics menu's
+	 * group; REGISTER_STAT_GROUP_GENERIC is not shown in any menu. */
+	static stat_tap_table_ui ui = {
+		.group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
+		.title = "PDMv2 Flows",
+		.tap_name = "pdmv2",
+		.cli_string = "pdmv2,flows",
+		.stat_tap_init_cb = flows_init,
+		.packet_func = flows_packet,
+		.stat_tap_reset_table_cb = flows_reset,
+		.stat_tap_free_table_item_cb = flows_free_cell,
+		.nfields = G_N_ELEMENTS(columns),
+		.fields = columns,
+		.nparams = G_N_ELEMENTS(params),
+		.params = params,
 	};
 
-	register_stat_tap_ui(&ui, NULL);
+	register_stat_tap_table_ui(&ui);
 }

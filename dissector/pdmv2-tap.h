@@ -1,6 +1,6 @@
 /*
- * pdmv2-tap.h - the "pdmv2" tap's record and the "-z pdmv2,flows"
- * statistics built on it.
+ * pdmv2-tap.h - the "pdmv2" tap's record and the "PDMv2 Flows"
+ * statistics table built on it.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -22,7 +22,8 @@ struct pdmv2_tap_rec {
 	const struct pdmv2_frame_result *res;	/* file scope, first pass */
 };
 
-/* Registers "-z pdmv2,flows[,filter]" (tshark). */
+/* Registers the "PDMv2 Flows" table: Wireshark's Statistics menu and
+ * tshark's "-z pdmv2,flows[,filter]". */
 void pdmv2_tap_register_stats(void);
 
 #endif

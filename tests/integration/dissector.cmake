@@ -2,7 +2,9 @@
 # dissector_tshark.sh), against the bundled samples' truth, against
 # tshark without the plugin (dissector_invisible.py), against
 # pdmv2-analyze's report and the truth (dissector_flows.py); the Epoch
-# layout on captures made from the spec's vectors (dissector_epoch.py).
+# layout on captures made from the spec's vectors (dissector_epoch.py);
+# the flows table registered where Wireshark's GUI finds it, by a
+# program that loads the plugin into libwireshark (dissector_stat_table.c).
 if(TARGET pdmv2-plugin)
   set(_it ${CMAKE_CURRENT_LIST_DIR})
   set(_so $<TARGET_FILE:pdmv2-plugin>)
@@ -35,6 +37,15 @@ if(TARGET pdmv2-plugin)
                    ${CMAKE_SOURCE_DIR}/samples/data/clean-rotation.pcap)
   add_test(NAME dissector.plugin_loads
            COMMAND sh -c "sh '${_it}/dissector_tshark.sh' '${_so}' -G plugins | grep -q 'pdmv2.so.*dissector'")
+  add_executable(dissector_stat_table ${_it}/dissector_stat_table.c)
+  # wtap_init() is libwiretap's, which wireshark.pc leaves out.
+  find_library(PDMV2_WIRETAP_LIB wiretap REQUIRED)
+  target_link_libraries(dissector_stat_table PRIVATE PkgConfig::WIRESHARK
+                        ${PDMV2_WIRETAP_LIB} ${CMAKE_DL_LIBS})
+  # Wireshark's headers are not -Wshadow/-Wstrict-prototypes clean.
+  target_compile_options(dissector_stat_table PRIVATE -Wno-shadow -Wno-strict-prototypes)
+  add_test(NAME dissector.stat_table_in_statistics_menu
+           COMMAND dissector_stat_table ${_so})
   add_test(NAME dissector.stats_listed
            COMMAND sh -c "sh '${_it}/dissector_tshark.sh' '${_so}' -z help 2>&1 | grep -qx ' *pdmv2,flows'")
 endif()

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`tshark -q -z pdmv2,flows` with the plugin equals pdmv2-analyze's JSON
+"""`tshark -q -z pdmv2,flows` with the plugin (the table Wireshark shows
+under Statistics, as tshark prints it) equals pdmv2-analyze's JSON
 report on the same capture and key log: the same flows in the same order
 (client and server address and port, protocol), per direction the PDM
 packets, decrypted options and PSN loss, and per flow the RTT and server
@@ -23,25 +24,61 @@ PROTO = {"tcp": 6, "udp": 17, "icmpv6": 58}
 problems = []
 
 
+# The table's columns, as tshark's printer for statistics tables heads
+# them ("NAME |" each), then a line with the table's title, then a row
+# per flow ("VALUE |" each) up to the closing rule.
+COLUMNS = ["Flow", "Protocol", "Client", "Server",
+           "C2S packets", "C2S decrypted", "C2S lost",
+           "S2C packets", "S2C decrypted", "S2C lost",
+           "RTT count", "RTT min (us)", "RTT mean (us)", "RTT max (us)",
+           "Server delay count", "Server delay min (us)",
+           "Server delay mean (us)", "Server delay max (us)"]
+
+
+def cells(line):
+    if not line.endswith(" |"):
+        return None
+    return line[:-2].split(" |")
+
+
+def endpoint(text):
+    m = re.match(r"\[(.*)\]:(\d+)$", text)
+    if not m:
+        raise ValueError("not [address]:port: %r" % text)
+    return (str(ipaddress.IPv6Address(m.group(1))), int(m.group(2)))
+
+
+def metric(v):
+    """count, min, mean, max cells: (count,) when empty, whose delays
+    must then read nan; else (count, min, mean, max)."""
+    n = int(v[0])
+    if n == 0:
+        if v[1:] != ["nan"] * 3:
+            raise ValueError("no sample but delays %r" % v[1:])
+        return (0,)
+    return (n,) + tuple(float(x) for x in v[1:])
+
+
 def parse_tap(text):
-    flows, cur = [], None
-    for line in text.splitlines():
-        m = re.match(r"Flow (\d+)  proto (\d+)  client \[(.*)\]:(\d+)  server \[(.*)\]:(\d+)$", line)
-        if m:
-            cur = {"id": int(m.group(1)), "proto": int(m.group(2)),
-                   "client": (str(ipaddress.IPv6Address(m.group(3))), int(m.group(4))),
-                   "server": (str(ipaddress.IPv6Address(m.group(5))), int(m.group(6))),
-                   "dirs": {}, "metrics": {}}
-            flows.append(cur)
-            continue
-        m = re.match(r"  (c2s|s2c)  packets (\d+)  decrypted (\d+)  lost (\d+)$", line)
-        if m and cur:
-            cur["dirs"][m.group(1)] = tuple(int(x) for x in m.group(2, 3, 4))
-            continue
-        m = re.match(r"    (rtt|server_delay) +count (\d+)(?:  min (\S+)  mean (\S+)  max (\S+))?$", line)
-        if m and cur:
-            n = int(m.group(2))
-            cur["metrics"][m.group(1)] = (n,) + (tuple(float(x) for x in m.group(3, 4, 5)) if n else ())
+    lines = text.splitlines()
+    try:
+        head = next(i for i, l in enumerate(lines) if l.startswith("Flow |"))
+    except StopIteration:
+        sys.exit("no table head in tshark's output:\n" + text[-2000:])
+    if cells(lines[head]) != COLUMNS:
+        sys.exit("table columns %r, want %r" % (cells(lines[head]), COLUMNS))
+    flows = []
+    for line in lines[head + 2:]:
+        if line.startswith("====="):
+            break
+        v = cells(line)
+        if v is None or len(v) != len(COLUMNS):
+            sys.exit("not a table row: %r" % line)
+        flows.append({"id": int(v[0]), "proto": PROTO.get(v[1]) or int(v[1]),
+                      "client": endpoint(v[2]), "server": endpoint(v[3]),
+                      "dirs": {"c2s": tuple(int(x) for x in v[4:7]),
+                               "s2c": tuple(int(x) for x in v[7:10])},
+                      "metrics": {"rtt": metric(v[10:14]), "server_delay": metric(v[14:18])}})
     return flows
 
 
