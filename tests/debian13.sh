@@ -42,7 +42,10 @@ mkdir -p "$cache"
 
 # in_chroot ROOT COMMAND...: runs COMMAND (a shell script text) inside
 # ROOT with /proc, /sys, /dev, a tmpfs /tmp and the host's resolv.conf,
-# all mounted in a private namespace that dies with the command.
+# all mounted in a private namespace that dies with the command.  With
+# PDMV2_SRC set (a test run, not the root file system's making), /usr is
+# an overlay whose writes land in a tmpfs: the README's install into
+# /usr runs as written and the cache stays clean.
 in_chroot() {
 	r=$1
 	shift
@@ -55,6 +58,11 @@ in_chroot() {
 		if [ -f /etc/resolv.conf ]; then
 			[ -e "$r/etc/resolv.conf" ] || : >"$r/etc/resolv.conf"
 			mount --bind /etc/resolv.conf "$r/etc/resolv.conf"
+		fi
+		if [ -n "${PDMV2_SRC:-}" ]; then
+			mount -t tmpfs tmpfs "$r/mnt"	# the chroot never uses it
+			mkdir "$r/mnt/up" "$r/mnt/work"
+			mount -t overlay overlay -o lowerdir="$r/usr",upperdir="$r/mnt/up",workdir="$r/mnt/work" "$r/usr"
 		fi
 		[ -z "${PDMV2_SRC:-}" ] || mkdir -p "$r/tmp/src"
 		[ -z "${PDMV2_SRC:-}" ] ||
@@ -113,4 +121,17 @@ PDMV2_SRC=$top in_chroot "$root" '
 		grep -A 3 "warning:" /tmp/build.log >&2
 	fi
 	ctest --test-dir /tmp/build --output-on-failure -j "$(nproc)"
+	# The README, as root: install into /usr (an overlay here), then
+	# the system tshark, run as root, loads the plugin from there.
+	cmake --install /tmp/build --prefix /usr >/dev/null
+	d=/tmp/src/samples/data
+	tshark -G plugins | grep -q "pdmv2.so" ||
+		{ echo "debian13: root tshark does not load the installed plugin" >&2; exit 1; }
+	n=$(tshark -n -r $d/clean-rotation.pcap -o pdmv2.keylog_file:$d/clean-rotation.keylog \
+		-T fields -e pdmv2.rtt_us | grep -c "[0-9]")
+	[ "$n" -gt 0 ] ||
+		{ echo "debian13: the installed plugin shows no RTT" >&2; exit 1; }
+	pdmv2-analyze --version >/dev/null && man -w pdmv2-analyze >/dev/null ||
+		{ echo "debian13: tools or man pages not installed" >&2; exit 1; }
+	echo "debian13: installed into /usr as root: tshark shows RTT on $n frames"
 '
