@@ -615,10 +615,15 @@ analysis_frame_warm(struct analysis *a, const struct frame_work *fw, int level)
 
 	(void)a;
 	if (!fw->f || fw->n_opts == 0 || fw->opt_rc != PDMV2_OK ||
-	    fw->opt.variant != PDMV2_VARIANT_ENCRYPTED ||
-	    fw->opt.layout != PDMV2_LAYOUT_KRI)
+	    fw->opt.variant != PDMV2_VARIANT_ENCRYPTED)
 		return;
 	fd = &fw->f->dir[fw->dir];
+	if (fw->opt.layout == PDMV2_LAYOUT_EPOCH) {
+		if (fd->etr && level <= 2)
+			pdmv2_epoch_prefetch(fd->etr, &fw->opt, !fw->pre.src,
+					     level - 1);
+		return;
+	}
 	if (!fd->dec || fd->keyless)
 		return;
 	/* an answer opened ahead needs no cipher of this thread's */

@@ -14,6 +14,7 @@
 #include "pdmv2/epoch.h"
 #include "cands.h"
 #include "epoch_ahead.h"
+#include "prefetch.h"
 
 /* Every matching key log entry is a candidate (8); an option tries the
  * winner, the EPOCH_KEY lines of its Epoch and at most TRIES secrets,
@@ -377,6 +378,31 @@ pdmv2_epoch_track_preopened(struct pdmv2_epoch_tracker *t,
 		e->nonce_reuse++;
 		t->tot.nonce_reuse++;
 	}
+}
+
+void
+pdmv2_epoch_prefetch(const struct pdmv2_epoch_tracker *t,
+		     const struct pdmv2_option *opt, bool cipher, int level)
+{
+	const struct slot *s;
+
+	if (level == 0) {
+		pdmv2_prefetch_range(t, sizeof(*t));
+		return;
+	}
+	if (level != 1)
+		return;
+	s = t->slot[0].used && t->slot[0].epoch == opt->epoch ? &t->slot[0] :
+	    t->slot[1].used && t->slot[1].epoch == opt->epoch ? &t->slot[1] : NULL;
+	if (t->epochs->len)
+		__builtin_prefetch(&g_array_index(t->epochs, struct pdmv2_epoch_info,
+						  t->epochs->len - 1));
+	if (!s)
+		return;
+	if (s->rec)
+		__builtin_prefetch(&s->rec[opt->m.psntp % PDMV2_EPOCH_RECORD]);
+	if (cipher && s->c)
+		__builtin_prefetch(s->c);
 }
 
 void

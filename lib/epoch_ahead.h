@@ -34,4 +34,12 @@ void pdmv2_epoch_track_preopened(struct pdmv2_epoch_tracker *t,
 				 struct pdmv2_metrics *m,
 				 struct pdmv2_epoch_result *res);
 
+/* A load hint, no effect on results, as pdmv2_decryptor_prefetch: level
+ * 0 loads the tracker, level 1 what a track of opt reads through it
+ * (the Epoch's PSNTP record slot, the last Epoch list entry, and the
+ * keyed cipher unless cipher is false: an answer opened ahead). */
+void pdmv2_epoch_prefetch(const struct pdmv2_epoch_tracker *t,
+			  const struct pdmv2_option *opt, bool cipher,
+			  int level);
+
 #endif
