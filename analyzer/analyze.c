@@ -30,7 +30,8 @@ struct analysis {
 	GHashTable *flows;		/* struct flow_key * -> struct flow * */
 	GPtrArray *flow_order;		/* struct flow *, creation order; NULL once streamed */
 	GPtrArray *graveyard;		/* streamed flows, freed by analysis_release */
-	struct epoch_spill epoch_spill;	/* finished Kri epochs of all flows */
+	struct epoch_spill epoch_spill;	/* finished key phases of all flows */
+	bool spill_warned;
 	struct pdmv2_dist_pending pending[PENDING_MAX];	/* sketch counts to do */
 	unsigned npending;
 	uint64_t next_flow_id;
@@ -72,6 +73,7 @@ analysis_new(const struct analyze_config *cfg)
 	a->keylog_files = g_ptr_array_new_with_free_func(g_free);
 	a->flows = g_hash_table_new(flow_key_hash, flow_key_equal);
 	a->flow_order = g_ptr_array_new_with_free_func(flow_free);
+	epoch_spill_init(&a->epoch_spill);
 	(void)pdmv2_gptr_table_new(&a->gptr);
 	a->inputs = g_ptr_array_new_with_free_func(input_free);
 	a->warnings = g_ptr_array_new_with_free_func(g_free);
@@ -148,10 +150,15 @@ analysis_warnings(struct analysis *a)
 			      "before them: first_ts and last_ts are the earliest "
 			      "and the latest stamps", (unsigned long long)a->ts_backwards);
 	}
-	if (a->epoch_spill.failed && !a->epoch_spill.warned) {
-		a->epoch_spill.warned = true;
-		analysis_warn(a, "no temporary file for finished Kri epochs (TMPDIR?): "
-			      "they are kept in memory");
+	if (a->epoch_spill.file.err && !a->spill_warned) {
+		const struct spill *s = &a->epoch_spill.file;
+
+		a->spill_warned = true;
+		analysis_warn(a, "temporary file of finished key phases in %s: %s "
+			      "failed: %s; the %llu stored before are in the report, "
+			      "later ones were kept in memory", g_get_tmp_dir(),
+			      s->failed, g_strerror(s->err),
+			      (unsigned long long)a->epoch_spill.records);
 	}
 	return a->warnings;
 }

@@ -88,8 +88,8 @@ const struct pdmv2_gptr_table *analysis_gptr(const struct analysis *a);
 const GPtrArray *analysis_keylog_files(const struct analysis *a);
 /* Inputs read, in order (struct input_info *). */
 const GPtrArray *analysis_inputs(const struct analysis *a);
-/* Every warning so far (char *), a failed temporary file of finished Kri
- * epochs included. */
+/* Every warning so far (char *), with what the temporary file of
+ * finished key phases has to say once the run is over. */
 const GPtrArray *analysis_warnings(struct analysis *a);
 /* Flows in creation order: index 0 up to analysis_nflows; NULL where a
  * flow was streamed (--jsonl) and freed. */

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ usage(FILE *f)
 "  pdmv2-analyze --pretty -k samples/data/clean-rotation.keylog \\\n"
 "      samples/data/clean-rotation.pcap\n"
 "\n"
-"Finished Kri epochs wait for the report in a temporary file under $TMPDIR.\n"
+"Finished key phases wait for the report in a temporary file under $TMPDIR.\n"
 "\n"
 "Exit status: 0 report written (problems are listed under \"warnings\"),\n"
 "1 usage error, 2 no input could be read.\n",
@@ -200,6 +201,10 @@ main(int argc, char **argv)
 			close(fd);
 	}
 	cfg.jsonl_out = out;
+	/* A file size limit (ulimit -f) is then a failed write the program
+	 * reports, not a kill: the temporary file keeps what it holds and
+	 * the rest stays in memory. */
+	(void)signal(SIGXFSZ, SIG_IGN);
 	a = analysis_new(&cfg);
 
 	env = getenv("PDMV2_KEYLOG_FILE");

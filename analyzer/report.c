@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -132,14 +133,27 @@ static void
 read_back(struct analysis *a, uint64_t flow_id, const struct epoch_chain *c,
 	  const char *what, GArray *all)
 {
-	if (epoch_chain_read(c, all))
+	size_t item = g_array_get_element_size(all);
+	guint base = all->len;
+	struct epoch_cursor it;
+	int r;
+
+	g_array_set_size(all, base + (guint)c->count);
+	epoch_chain_begin(c, &it);
+	while ((r = epoch_chain_next(&it, all->data + (base + it.done) * item,
+				     item)) == 1)
+		;
+	g_array_set_size(all, base + (guint)it.done);
+	if (r == 0)
 		return;
 	fprintf(stderr, "pdmv2-analyze: flow %llu: %llu finished %s could not "
-		"be read back from the temporary file\n",
-		(unsigned long long)flow_id, (unsigned long long)c->count, what);
+		"be read back from the temporary file: %s\n",
+		(unsigned long long)flow_id,
+		(unsigned long long)(c->count - it.done), what, g_strerror(errno));
 	analysis_warn(a, "flow %llu: %llu finished %s could not be read back "
-		      "from the temporary file", (unsigned long long)flow_id,
-		      (unsigned long long)c->count, what);
+		      "from the temporary file: %s", (unsigned long long)flow_id,
+		      (unsigned long long)(c->count - it.done), what,
+		      g_strerror(errno));
 }
 
 /* The Epoch-layout Epochs of a direction (PROFILE.md 2.5, 5.5): the
