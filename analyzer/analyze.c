@@ -175,6 +175,12 @@ analysis_flow(const struct analysis *a, guint i)
 	return g_ptr_array_index(a->flow_order, i);
 }
 
+struct epoch_spill *
+analysis_epoch_spill(struct analysis *a)
+{
+	return &a->epoch_spill;
+}
+
 struct input_info *
 analysis_input_add(struct analysis *a, const char *file)
 {

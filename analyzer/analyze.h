@@ -95,6 +95,8 @@ const GPtrArray *analysis_warnings(struct analysis *a);
  * flow was streamed (--jsonl) and freed. */
 guint analysis_nflows(const struct analysis *a);
 struct flow *analysis_flow(const struct analysis *a, guint i);
+/* The temporary file of finished key phases. */
+struct epoch_spill *analysis_epoch_spill(struct analysis *a);
 
 /* A new input named file, numbered after those before it. */
 struct input_info *analysis_input_add(struct analysis *a, const char *file);

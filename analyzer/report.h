@@ -14,13 +14,10 @@
 
 #define REPORT_SCHEMA "pdmv2-analyze/1"
 
-/* The whole report to out, a flow at a time: memory for the report is
- * one flow's worth, however many flows and epochs the capture has.
- * 0 or -1. */
+/* The whole report to out, a flow at a time and a key phase at a time:
+ * memory for the report is one flow's worth without its key phases,
+ * however many flows and key phases the capture has.  0 or -1. */
 int report_write(struct analysis *a, FILE *out, bool pretty);
-
-/* The report object (json-c), flows not yet streamed included. */
-struct json_object *report_json(struct analysis *a);
 
 /* --jsonl: write one finished flow as a line. */
 void report_stream_flow(struct analysis *a, const struct flow *f);
