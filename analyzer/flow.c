@@ -111,7 +111,7 @@ flow_key_sender_tuple(const struct flow_key *k, bool src_is_a,
 }
 
 struct flow *
-flow_new(const struct flow_key *k, bool src_is_a, uint64_t id, int64_t ts)
+flow_new(const struct flow_key *k, bool src_is_a, int64_t ts)
 {
 	/* cache-line aligned, so the hot head is one line */
 	struct flow *f = g_aligned_alloc0(1, sizeof(*f), 64);
@@ -119,7 +119,6 @@ flow_new(const struct flow_key *k, bool src_is_a, uint64_t id, int64_t ts)
 
 	f->key = *k;
 	f->client_is_a = src_is_a;	/* the first packet's sender is the client */
-	f->id = id;
 	memcpy(f->client, src_is_a ? k->a : k->b, 16);
 	memcpy(f->server, src_is_a ? k->b : k->a, 16);
 	f->cport = src_is_a ? k->pa : k->pb;

@@ -325,9 +325,12 @@ j_flow(struct flow_lists *fl, const struct flow *f)
 	return j;
 }
 
-/* Where a flow's text goes: the report or the --jsonl stream. */
+/* Where a flow's text goes: the report or the --jsonl stream, or the
+ * temporary file of evicted flows. */
 struct sink {
 	FILE *file;
+	struct spill *spill;
+	bool failed;		/* the temporary file refused */
 	uint64_t lost;		/* key phases that could not be read back */
 	int lost_err;		/* and why (errno) */
 };
@@ -335,7 +338,10 @@ struct sink {
 static void
 sink_put(struct sink *k, const char *p, size_t n)
 {
-	(void)fwrite(p, 1, n, k->file);
+	if (k->file)
+		(void)fwrite(p, 1, n, k->file);
+	else if (!k->failed && !spill_append(k->spill, p, n))
+		k->failed = true;
 }
 
 /* text[0..len), each newline followed by indent: what json-c prints at
@@ -538,6 +544,8 @@ j_summary(struct analysis *a)
 	    j_double(pdmv2_time_span_ns(t.first_ts, t.last_ts) / 1e3) : NULL);
 	if (t.skipped_linktype)
 		put(o, "skipped_linktype", j_u64(t.skipped_linktype));
+	if (t.evicted_flows)
+		put(o, "evicted_flows", j_u64(t.evicted_flows));
 	put(root, "capture", o);
 
 	o = json_object_new_object();
@@ -623,20 +631,44 @@ report_stream_flow(struct analysis *a, const struct flow *f)
 	say_lost(a, f, &k, true);	/* the summary line comes last */
 }
 
+bool
+report_spill_flow(struct analysis *a, const struct flow *f,
+		  struct evicted_flows *ev)
+{
+	bool pretty = analysis_config(a)->pretty;
+	struct sink k = {.spill = &ev->file};
+	uint64_t mark = spill_size(&ev->file), len = 0;
+
+	if (!spill_append(k.spill, &len, sizeof(len)))
+		return false;
+	write_flow(&k, f, json_flags(pretty), pretty ? FLOW_INDENT : "");
+	len = spill_size(k.spill) - mark - sizeof(len);
+	if (k.failed || !spill_overwrite(k.spill, mark, &len, sizeof(len))) {
+		/* not stored: the flow stays in the table */
+		spill_truncate(k.spill, mark);
+		return false;
+	}
+	ev->count++;
+	say_lost(a, f, &k, true);
+	return true;
+}
+
 void
 report_finish_stream(struct analysis *a)
 {
+	GPtrArray *flows = analysis_flows(a);
 	json_object *sum;
-	size_t i;
+	guint i;
 
-	for (i = 0; i < analysis_nflows(a); i++) {
-		struct flow *f = analysis_flow(a, (guint)i);
+	for (i = 0; i < flows->len; i++) {
+		struct flow *f = g_ptr_array_index(flows, i);
 
-		if (f && !f->streamed) {
+		if (!f->streamed) {
 			report_stream_flow(a, f);
 			f->streamed = true;
 		}
 	}
+	g_ptr_array_free(flows, TRUE);
 	sum = j_summary(a);
 	fprintf(analysis_config(a)->jsonl_out, "%s\n", json_object_to_json_string_ext(sum,
 		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -650,15 +682,17 @@ check_spill(struct analysis *a)
 {
 	struct epoch_spill *es = analysis_epoch_spill(a);
 	uint64_t lost = 0, dirs = 0;
-	size_t i;
+	GPtrArray *flows;
+	guint i;
 	int d;
 
 	if (spill_check(&es->file))
 		return;
-	for (i = 0; i < analysis_nflows(a); i++) {
-		const struct flow *f = analysis_flow(a, (guint)i);
+	flows = analysis_flows(a);
+	for (i = 0; i < flows->len; i++) {
+		const struct flow *f = g_ptr_array_index(flows, i);
 
-		for (d = 0; f && d < 2; d++) {
+		for (d = 0; d < 2; d++) {
 			const struct flow_dir *fd = &f->dir[d];
 			uint64_t n = fd->epochs_out.count -
 				     epoch_chain_readable(&fd->epochs_out) +
@@ -669,6 +703,7 @@ check_spill(struct analysis *a)
 			dirs += n > 0;
 		}
 	}
+	g_ptr_array_free(flows, TRUE);
 	analysis_warn(a, "temporary file of finished key phases: cannot read it "
 		      "back from byte %llu on: %s; %llu key phases of %llu "
 		      "directions are left out of the report",
@@ -677,43 +712,111 @@ check_spill(struct analysis *a)
 		      (unsigned long long)dirs);
 }
 
-int
-report_write(struct analysis *a, FILE *out, bool pretty)
+/* The same for the evicted flows: how many of them can be copied, the
+ * first ones up to one that cannot be read whole. */
+static uint64_t
+check_evicted(struct analysis *a)
 {
+	struct evicted_flows *ev = analysis_evicted(a);
+	uint64_t ok = 0, off = 0, len;
+
+	if (spill_check(&ev->file))
+		return ev->count;
+	while (ok < ev->count && spill_read(&ev->file, off, &len, sizeof(len)) &&
+	       spill_readable(&ev->file, off, sizeof(len) + len)) {
+		off += sizeof(len) + len;
+		ok++;
+	}
+	analysis_warn(a, "temporary file of evicted flows: cannot read it back "
+		      "from byte %llu on: %s; %llu of the %llu evicted flows are "
+		      "left out of the report", (unsigned long long)ev->file.bad,
+		      g_strerror(ev->file.bad_err),
+		      (unsigned long long)(ev->count - ok),
+		      (unsigned long long)ev->count);
+	return ok;
+}
+
+/* The first n evicted flows, as report_spill_flow stored them; written
+ * counts the report's flows.  False when one could not be read whole:
+ * the report is then broken. */
+static bool
+copy_evicted(struct analysis *a, FILE *out, bool pretty, uint64_t n,
+	     uint64_t *written)
+{
+	struct spill *s = &analysis_evicted(a)->file;
+	char *buf = g_malloc(SPILL_BUF);
+	uint64_t off = 0, len, at, i;
+	size_t chunk;
+
+	for (i = 0; i < n; i++) {
+		if (!spill_read(s, off, &len, sizeof(len)))
+			goto fail;
+		fputs((*written)++ ? "," : "", out);
+		if (pretty)
+			fputs("\n" FLOW_INDENT, out);
+		for (at = 0; at < len; at += chunk) {
+			chunk = len - at < SPILL_BUF ? (size_t)(len - at) : SPILL_BUF;
+			if (!spill_read(s, off + sizeof(len) + at, buf, chunk))
+				goto fail;
+			fwrite(buf, 1, chunk, out);
+		}
+		off += sizeof(len) + len;
+	}
+	g_free(buf);
+	return true;
+fail:
+	fprintf(stderr, "pdmv2-analyze: evicted flows: the temporary file could "
+		"not be read back after all: %s\n", g_strerror(errno));
+	g_free(buf);
+	return false;
+}
+
+int
+report_write(struct analysis *a, FILE *out)
+{
+	bool pretty = analysis_config(a)->pretty, whole;
 	int flags = json_flags(pretty);
-	uint64_t written = 0;
+	uint64_t copy, written = 0;
 	json_object *sum;
 	const char *text;
-	size_t len, i;
+	size_t len;
 	struct sink k = {.file = out};
+	GPtrArray *flows;
+	guint i;
 
-	check_spill(a);		/* before the warnings are printed */
+	/* before the warnings are printed */
+	check_spill(a);
+	copy = check_evicted(a);
 	sum = j_summary(a);
 	text = json_object_to_json_string_ext(sum, flags);
 	len = strlen(text);
 
 	/* The summary without its closing brace, then "flows" one at a
 	 * time, each built, printed and freed: the whole report as one
-	 * json-c tree would hold every flow's objects at once. */
+	 * json-c tree would hold every flow's objects at once.  Evicted
+	 * flows first, as they left the table. */
 	while (len > 0 && (text[len - 1] == '}' || text[len - 1] == '\n' ||
 			   text[len - 1] == ' '))
 		len--;
 	fwrite(text, 1, len, out);
 	fputs(pretty ? ",\n  \"flows\": [" : ",\"flows\":[", out);
 	json_object_put(sum);
-	for (i = 0; i < analysis_nflows(a); i++) {
-		const struct flow *f = analysis_flow(a, (guint)i);
+	whole = copy_evicted(a, out, pretty, copy, &written);
+	flows = analysis_flows(a);
+	for (i = 0; whole && i < flows->len; i++) {
+		const struct flow *f = g_ptr_array_index(flows, i);
 
-		if (!f || f->streamed)
+		if (f->streamed)
 			continue;
 		fputs(written++ ? "," : "", out);
 		if (pretty)
 			fputs("\n" FLOW_INDENT, out);
 		k.lost = 0;
 		write_flow(&k, f, flags, pretty ? FLOW_INDENT : "");
-		/* found by now only if the file failed since check_spills */
+		/* found by now only if the file failed since check_spill */
 		say_lost(a, f, &k, false);
 	}
+	g_ptr_array_free(flows, TRUE);
 	fputs(pretty ? (written ? "\n  ]\n}\n" : "]\n}\n") : "]}\n", out);
-	return ferror(out) ? -1 : 0;
+	return whole && !ferror(out) ? 0 : -1;
 }

@@ -4,9 +4,10 @@
  * PSN, samples, Global Pointer) and the report built from it.  The
  * first byte picks the link type (low 3 bits), batches of frames as the
  * program runs them (bit 7), the reading thread's opening ahead on those
- * batches (bit 5, preopen.h), --jsonl streaming (bit 6) and a pretty
- * report (bit 3); the rest is cut into frames by a 2-byte length
- * prefix, so flows see several packets.
+ * batches (bit 5, preopen.h), --jsonl streaming (bit 6), a flow table
+ * of two flows, evicting (bit 4), and a pretty report (bit 3); the rest
+ * is cut into frames by a 2-byte length prefix, so flows see several
+ * packets.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -42,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct analysis *a;
 	struct preopen *pre = NULL;
 	unsigned nb = 0;
-	bool batched, pretty;
+	bool batched;
 	int dlt;
 	int64_t ts = 1795342500000000000;
 
@@ -52,9 +53,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	dlt = dlts[data[0] % (sizeof(dlts) / sizeof(dlts[0]))];
 	batched = data[0] & 0x80;
-	pretty = data[0] & 0x08;
 	cfg.jsonl = data[0] & 0x40;
 	cfg.jsonl_out = devnull;
+	cfg.max_flows = data[0] & 0x10 ? 2 : 0;
+	cfg.pretty = data[0] & 0x08;
 	data++;
 	size--;
 	a = analysis_new(&cfg);
@@ -92,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cfg.jsonl) {
 		report_finish_stream(a);
 	} else {
-		(void)report_write(a, devnull, pretty);
+		(void)report_write(a, devnull);
 	}
 	analysis_free(a);
 	return 0;
