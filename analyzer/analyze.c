@@ -423,9 +423,9 @@ epoch_option(struct analysis *a, struct flow_dir *fd, struct pdmv2_option *o,
 
 	if (!fd->etr) {
 		(void)pdmv2_epoch_tracker_new(a->keylog, fd->ft, &fd->etr);
-		fd->eps_out.spill = &a->epoch_spill;
+		fd->eps_out = epoch_chain_new(&a->epoch_spill);
 		pdmv2_epoch_set_retire(fd->etr, epoch_chain_add_epoch,
-				       &fd->eps_out);
+				       fd->eps_out);
 	}
 	pdmv2_epoch_track_preopened(fd->etr, o, frame, ts, pre, &m, &r);
 	if (r.nonce_reuse)
@@ -544,9 +544,9 @@ pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
 						&fd->dec) != PDMV2_OK)
 				return;
 			fd->keyless = !pdmv2_decryptor_has_keys(fd->dec);
-			fd->epochs_out.spill = &a->epoch_spill;
+			fd->epochs_out = epoch_chain_new(&a->epoch_spill);
 			pdmv2_decryptor_set_retire(fd->dec, epoch_chain_add,
-						   &fd->epochs_out);
+						   fd->epochs_out);
 		}
 		if (fd->keyless)	/* what the tracker would say, for less */
 			kr = (struct pdmv2_kri_result){.status = PDMV2_ERR_NO_KEY};

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "epochs.h"
 
 /* A record: the offset + 1 of the direction's next one (0 until it
@@ -28,6 +30,21 @@ void
 epoch_spill_close(struct epoch_spill *s)
 {
 	spill_free(&s->file);
+}
+
+struct epoch_chain *
+epoch_chain_new(struct epoch_spill *s)
+{
+	struct epoch_chain *c = g_new0(struct epoch_chain, 1);
+
+	c->spill = s;
+	return c;
+}
+
+void
+epoch_chain_free(struct epoch_chain *c)
+{
+	g_free(c);
 }
 
 static bool
@@ -104,13 +121,15 @@ broken:
 }
 
 uint64_t
-epoch_chain_readable(const struct epoch_chain *c)
+epoch_chain_unreadable(const struct epoch_chain *c)
 {
 	struct epoch_cursor it;
 	unsigned char e[ITEM_MAX];
 
+	if (!c)
+		return 0;
 	epoch_chain_begin(c, &it);
 	while (epoch_chain_next(&it, e, sizeof(e)) == 1)
 		;
-	return it.done;
+	return c->count - it.done;
 }

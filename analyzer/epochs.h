@@ -38,6 +38,11 @@ struct epoch_chain {
 void epoch_spill_init(struct epoch_spill *s);
 void epoch_spill_close(struct epoch_spill *s);
 
+/* A direction's chain, made with its tracker: most flows never have
+ * one, and a flow stays small. */
+struct epoch_chain *epoch_chain_new(struct epoch_spill *s);
+void epoch_chain_free(struct epoch_chain *c);
+
 /* A pdmv2_kri_retire_fn; ctx is a struct epoch_chain.  False, and the
  * tracker keeps the epoch, when it could not be stored. */
 bool epoch_chain_add(void *ctx, const struct pdmv2_kri_epoch *e);
@@ -59,7 +64,7 @@ void epoch_chain_begin(const struct epoch_chain *c, struct epoch_cursor *it);
  * cannot be reached either. */
 int epoch_chain_next(struct epoch_cursor *it, void *e, size_t size);
 
-/* How many of the chain's records can be read back. */
-uint64_t epoch_chain_readable(const struct epoch_chain *c);
+/* How many of the chain's records cannot be read back (c may be NULL). */
+uint64_t epoch_chain_unreadable(const struct epoch_chain *c);
 
 #endif

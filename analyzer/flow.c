@@ -146,6 +146,8 @@ flow_free(gpointer p)
 	for (i = 0; i < 2; i++) {
 		pdmv2_decryptor_free(f->dir[i].dec);
 		pdmv2_epoch_tracker_free(f->dir[i].etr);
+		epoch_chain_free(f->dir[i].epochs_out);
+		epoch_chain_free(f->dir[i].eps_out);
 		pdmv2_psn_free(&f->dir[i].psn);
 	}
 	for (i = 0; i < MET_COUNT; i++)
@@ -161,19 +163,10 @@ flow_swap_roles(struct flow *f)
 	struct pdmv2_dist m;
 	uint8_t addr[16];
 	uint16_t port;
-	int i;
 
+	/* each tracker's chain moves with it */
 	f->dir[0] = f->dir[1];
 	f->dir[1] = d;
-	/* the trackers' retire functions point at their own side's chain */
-	for (i = 0; i < 2; i++) {
-		if (f->dir[i].dec)
-			pdmv2_decryptor_set_retire(f->dir[i].dec, epoch_chain_add,
-						   &f->dir[i].epochs_out);
-		if (f->dir[i].etr)
-			pdmv2_epoch_set_retire(f->dir[i].etr, epoch_chain_add_epoch,
-					       &f->dir[i].eps_out);
-	}
 	memcpy(addr, f->client, 16);
 	memcpy(f->client, f->server, 16);
 	memcpy(f->server, addr, 16);

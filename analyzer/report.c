@@ -253,7 +253,7 @@ j_direction(struct flow_lists *fl, const struct flow_dir *d)
 		const struct pdmv2_kri_tracker *t = pdmv2_decryptor_tracker(d->dec);
 
 		/* the retired (older) ones from the file, then the tracker's */
-		eps = j_phase_list(fl, PHASE_KRI, &d->epochs_out, t,
+		eps = j_phase_list(fl, PHASE_KRI, d->epochs_out, t,
 				   pdmv2_kri_epoch_count(t));
 		pdmv2_kri_totals(t, &tot);
 	} else {
@@ -261,7 +261,7 @@ j_direction(struct flow_lists *fl, const struct flow_dir *d)
 	}
 	put(j, "kri_epochs", eps);
 	if (d->etr) {
-		eps = j_phase_list(fl, PHASE_EPOCH, &d->eps_out, d->etr,
+		eps = j_phase_list(fl, PHASE_EPOCH, d->eps_out, d->etr,
 				   pdmv2_epoch_count(d->etr));
 		pdmv2_epoch_totals(d->etr, &etot);
 	} else {
@@ -694,10 +694,8 @@ check_spill(struct analysis *a)
 
 		for (d = 0; d < 2; d++) {
 			const struct flow_dir *fd = &f->dir[d];
-			uint64_t n = fd->epochs_out.count -
-				     epoch_chain_readable(&fd->epochs_out) +
-				     fd->eps_out.count -
-				     epoch_chain_readable(&fd->eps_out);
+			uint64_t n = epoch_chain_unreadable(fd->epochs_out) +
+				     epoch_chain_unreadable(fd->eps_out);
 
 			lost += n;
 			dirs += n > 0;
