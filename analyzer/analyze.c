@@ -27,10 +27,20 @@ struct analysis {
 	struct analyze_config cfg;
 	struct pdmv2_keylog *keylog;
 	GPtrArray *keylog_files;	/* char * */
-	GHashTable *flows;		/* struct flow_key * -> struct flow * */
-	GPtrArray *flow_order;		/* struct flow *, creation order; NULL once streamed */
+	/* struct flow_key * -> struct flow *: the flow table, with flows
+	 * made by frames not yet finished (id 0) */
+	GHashTable *flows;
+	/* The flows that have had a frame finished, least recently seen
+	 * first: the next to evict is at lru_old. */
+	struct flow *lru_old, *lru_new;
+	uint64_t nflows;		/* in that list */
+	uint64_t peak_flows;		/* the most it held */
+	uint64_t evicted;		/* flows evicted from a full table */
+	bool evict_stuck;		/* one could not be kept: no more tried */
+	bool evict_warned, spill_warned;
+	struct evicted_flows evicted_flows;	/* without --jsonl */
 	GPtrArray *graveyard;		/* streamed flows, freed by analysis_release */
-	struct epoch_spill epoch_spill;	/* finished Kri epochs of all flows */
+	struct epoch_spill epoch_spill;	/* finished key phases of all flows */
 	struct pdmv2_dist_pending pending[PENDING_MAX];	/* sketch counts to do */
 	unsigned npending;
 	uint64_t next_flow_id;
@@ -71,7 +81,8 @@ analysis_new(const struct analyze_config *cfg)
 	(void)pdmv2_keylog_new(&a->keylog);
 	a->keylog_files = g_ptr_array_new_with_free_func(g_free);
 	a->flows = g_hash_table_new(flow_key_hash, flow_key_equal);
-	a->flow_order = g_ptr_array_new_with_free_func(flow_free);
+	epoch_spill_init(&a->epoch_spill);
+	spill_init(&a->evicted_flows.file, "pdmv2-flows");
 	(void)pdmv2_gptr_table_new(&a->gptr);
 	a->inputs = g_ptr_array_new_with_free_func(input_free);
 	a->warnings = g_ptr_array_new_with_free_func(g_free);
@@ -79,15 +90,24 @@ analysis_new(const struct analyze_config *cfg)
 	return a;
 }
 
+static void
+free_flow(gpointer key, gpointer value, gpointer data)
+{
+	(void)key;
+	(void)data;
+	flow_free(value);
+}
+
 void
 analysis_free(struct analysis *a)
 {
 	if (!a)
 		return;
+	g_hash_table_foreach(a->flows, free_flow, NULL);
 	g_hash_table_destroy(a->flows);
-	g_ptr_array_free(a->flow_order, TRUE);
 	g_ptr_array_free(a->graveyard, TRUE);
 	epoch_spill_close(&a->epoch_spill);
+	spill_free(&a->evicted_flows.file);
 	pdmv2_gptr_table_free(a->gptr);
 	pdmv2_keylog_free(a->keylog);
 	g_ptr_array_free(a->keylog_files, TRUE);
@@ -117,6 +137,7 @@ analysis_totals(const struct analysis *a, struct analysis_totals *t)
 	t->not_ipv6 = a->not_ipv6;
 	t->first_ts = a->first_ts;
 	t->last_ts = a->last_ts;
+	t->evicted_flows = a->evicted;
 	t->pdm = a->pdm;
 	t->anomalies = a->anomalies;
 }
@@ -148,24 +169,69 @@ analysis_warnings(struct analysis *a)
 			      "before them: first_ts and last_ts are the earliest "
 			      "and the latest stamps", (unsigned long long)a->ts_backwards);
 	}
-	if (a->epoch_spill.failed && !a->epoch_spill.warned) {
-		a->epoch_spill.warned = true;
-		analysis_warn(a, "no temporary file for finished Kri epochs (TMPDIR?): "
-			      "they are kept in memory");
+	if (a->epoch_spill.file.err && !a->spill_warned) {
+		const struct spill *s = &a->epoch_spill.file;
+
+		a->spill_warned = true;
+		analysis_warn(a, "temporary file of finished key phases in %s: %s "
+			      "failed: %s; the %llu stored before are in the report, "
+			      "later ones were kept in memory", g_get_tmp_dir(),
+			      s->failed, g_strerror(s->err),
+			      (unsigned long long)a->epoch_spill.records);
+	}
+	if ((a->evicted || a->evict_stuck) && !a->evict_warned) {
+		a->evict_warned = true;
+		if (a->evicted)
+			analysis_warn(a, "%llu flows evicted: the flow table was full "
+				      "(--max-flows %u), so the least recently seen "
+				      "flow went out as it was when a new one came; a "
+				      "5-tuple seen again after that is a new flow",
+				      (unsigned long long)a->evicted,
+				      a->cfg.max_flows);
+		if (a->evict_stuck)
+			analysis_warn(a, "flow table: temporary file of evicted flows "
+				      "in %s: %s failed: %s; no flow was evicted after "
+				      "that, and the table grew to %llu flows, past "
+				      "--max-flows %u", g_get_tmp_dir(),
+				      a->evicted_flows.file.failed,
+				      g_strerror(a->evicted_flows.file.err),
+				      (unsigned long long)a->peak_flows,
+				      a->cfg.max_flows);
 	}
 	return a->warnings;
 }
 
-guint
-analysis_nflows(const struct analysis *a)
+static gint
+by_id(gconstpointer x, gconstpointer y)
 {
-	return a->flow_order->len;
+	const struct flow *f = *(const struct flow *const *)x;
+	const struct flow *g = *(const struct flow *const *)y;
+
+	return (f->id > g->id) - (f->id < g->id);
 }
 
-struct flow *
-analysis_flow(const struct analysis *a, guint i)
+GPtrArray *
+analysis_flows(const struct analysis *a)
 {
-	return g_ptr_array_index(a->flow_order, i);
+	GPtrArray *all = g_ptr_array_sized_new((guint)a->nflows);
+	struct flow *f;
+
+	for (f = a->lru_old; f; f = f->lru_next)
+		g_ptr_array_add(all, f);
+	g_ptr_array_sort(all, by_id);
+	return all;
+}
+
+struct epoch_spill *
+analysis_epoch_spill(struct analysis *a)
+{
+	return &a->epoch_spill;
+}
+
+struct evicted_flows *
+analysis_evicted(struct analysis *a)
+{
+	return &a->evicted_flows;
 }
 
 struct input_info *
@@ -238,11 +304,10 @@ flow_find(struct analysis *a, const struct flow_key *k, bool src_is_a,
 	if (!f) {
 		if (!create)
 			return NULL;
-		f = flow_new(k, src_is_a, ++a->next_flow_id, ts);
+		/* numbered when its frame is finished (analysis_frame_end) */
+		f = flow_new(k, src_is_a, ts);
 		/* key == value: GLib then keeps one array, not two */
 		g_hash_table_add(a->flows, f);
-		f->order = a->flow_order->len;
-		g_ptr_array_add(a->flow_order, f);
 	}
 	*dir = flow_dir_of(f, src_is_a);
 	return f;
@@ -358,9 +423,9 @@ epoch_option(struct analysis *a, struct flow_dir *fd, struct pdmv2_option *o,
 
 	if (!fd->etr) {
 		(void)pdmv2_epoch_tracker_new(a->keylog, fd->ft, &fd->etr);
-		fd->eps_out.spill = &a->epoch_spill;
+		fd->eps_out = epoch_chain_new(&a->epoch_spill);
 		pdmv2_epoch_set_retire(fd->etr, epoch_chain_add_epoch,
-				       &fd->eps_out);
+				       fd->eps_out);
 	}
 	pdmv2_epoch_track_preopened(fd->etr, o, frame, ts, pre, &m, &r);
 	if (r.nonce_reuse)
@@ -479,9 +544,9 @@ pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
 						&fd->dec) != PDMV2_OK)
 				return;
 			fd->keyless = !pdmv2_decryptor_has_keys(fd->dec);
-			fd->epochs_out.spill = &a->epoch_spill;
+			fd->epochs_out = epoch_chain_new(&a->epoch_spill);
 			pdmv2_decryptor_set_retire(fd->dec, epoch_chain_add,
-						   &fd->epochs_out);
+						   fd->epochs_out);
 		}
 		if (fd->keyless)	/* what the tracker would say, for less */
 			kr = (struct pdmv2_kri_result){.status = PDMV2_ERR_NO_KEY};
@@ -542,6 +607,48 @@ pdm_option(struct analysis *a, struct flow *f, int dir, enum pdmv2_err rc,
 			   readable ? &s : NULL);
 }
 
+/* The recency list: a flow moves to its new end at each frame, so the
+ * old end is the flow seen least recently. */
+static void
+lru_unlink(struct analysis *a, struct flow *f)
+{
+	if (f->lru_prev)
+		f->lru_prev->lru_next = f->lru_next;
+	else
+		a->lru_old = f->lru_next;
+	if (f->lru_next)
+		f->lru_next->lru_prev = f->lru_prev;
+	else
+		a->lru_new = f->lru_prev;
+	f->lru_prev = f->lru_next = NULL;
+}
+
+static void
+lru_append(struct analysis *a, struct flow *f)
+{
+	f->lru_prev = a->lru_new;
+	f->lru_next = NULL;
+	if (a->lru_new)
+		a->lru_new->lru_next = f;
+	else
+		a->lru_old = f;
+	a->lru_new = f;
+}
+
+/* Written out: free it, so memory follows the flows in the table.  The
+ * 5-tuple may come back: a new flow then. */
+static void
+forget(struct analysis *a, struct flow *f)
+{
+	g_hash_table_remove(a->flows, &f->key);
+	lru_unlink(a, f);
+	a->nflows--;
+	f->streamed = true;
+	/* Freed by analysis_release: frames begun after this one may still
+	 * point at it, and must see it streamed rather than freed. */
+	g_ptr_array_add(a->graveyard, f);
+}
+
 static void
 stream_if_finished(struct analysis *a, struct flow *f)
 {
@@ -549,14 +656,30 @@ stream_if_finished(struct analysis *a, struct flow *f)
 		return;
 	count_pending(a);	/* its quantiles must be whole */
 	report_stream_flow(a, f);
-	/* Written out: free it, so memory follows the open flows only.  The
-	 * 5-tuple may be reused by a new connection: a new flow then. */
-	g_hash_table_remove(a->flows, &f->key);
-	g_ptr_array_index(a->flow_order, f->order) = NULL;
-	f->streamed = true;
-	/* Freed by analysis_release: frames begun after this one may still
-	 * point at it, and must see it streamed rather than freed. */
-	g_ptr_array_add(a->graveyard, f);
+	forget(a, f);
+}
+
+/* Past --max-flows: the least recently seen flows go out as they are,
+ * as a --jsonl line or into the temporary file the report copies.  A
+ * flow that cannot be stored stays, and so do all later ones: the
+ * table outgrows its bound rather than lose a flow. */
+static void
+make_room(struct analysis *a)
+{
+	while (a->cfg.max_flows && a->nflows > a->cfg.max_flows &&
+	       !a->evict_stuck) {
+		struct flow *f = a->lru_old;
+
+		count_pending(a);	/* its quantiles must be whole */
+		if (a->cfg.jsonl) {
+			report_stream_flow(a, f);
+		} else if (!report_spill_flow(a, f, &a->evicted_flows)) {
+			a->evict_stuck = true;
+			break;
+		}
+		a->evicted++;
+		forget(a, f);
+	}
 }
 
 void
@@ -668,6 +791,20 @@ analysis_frame_end(struct analysis *a, struct input_info *in,
 			      &dir);
 	if (!f)
 		return;
+	if (!f->id) {
+		/* Its first frame: numbered in frame order, whatever the
+		 * batches, and counted in the table only now, so that which
+		 * flow is evicted does not depend on the frames after this
+		 * one that a batch has looked up already. */
+		f->id = ++a->next_flow_id;
+		lru_append(a, f);
+		if (++a->nflows > a->peak_flows)
+			a->peak_flows = a->nflows;
+		make_room(a);
+	} else if (a->lru_new != f) {
+		lru_unlink(a, f);
+		lru_append(a, f);
+	}
 	/* INTERFACES.md "Client and server": the first packet names the
 	 * client (flow_new), a first SYN without ACK after the other side's
 	 * packets names it again; an earlier frame of the batch may have

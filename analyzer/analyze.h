@@ -54,6 +54,21 @@ struct analyze_config {
 	FILE *dump_out;
 	bool jsonl;			/* stream finished flows to jsonl_out */
 	FILE *jsonl_out;
+	bool pretty;			/* the report's flows indented */
+	/* Flows in the table at most (0: no bound): past it, the least
+	 * recently seen flow is evicted, written out as it is (a --jsonl
+	 * line, or kept for the report in a temporary file) and freed. */
+	unsigned max_flows;
+};
+
+#define MAX_FLOWS_DEFAULT 65536
+
+/* Flows evicted without --jsonl: each one's report text after its
+ * length (a uint64_t), in a temporary file until the report copies
+ * them (report.c writes and reads it). */
+struct evicted_flows {
+	struct spill file;
+	uint64_t count;			/* flows stored */
 };
 
 /* PDM options seen, by what became of them. */
@@ -67,6 +82,7 @@ struct pdm_counts {
 struct analysis_totals {
 	uint64_t packets, ipv6_packets, skipped_linktype, not_ipv6;
 	int64_t first_ts, last_ts;
+	uint64_t evicted_flows;		/* from a full flow table */
 	struct pdm_counts pdm;
 	const struct anomaly_list *anomalies;	/* [AN_COUNT] */
 };
@@ -88,13 +104,15 @@ const struct pdmv2_gptr_table *analysis_gptr(const struct analysis *a);
 const GPtrArray *analysis_keylog_files(const struct analysis *a);
 /* Inputs read, in order (struct input_info *). */
 const GPtrArray *analysis_inputs(const struct analysis *a);
-/* Every warning so far (char *), a failed temporary file of finished Kri
- * epochs included. */
+/* Every warning so far (char *), with what the run's temporary files
+ * and flow table have to say once it is over. */
 const GPtrArray *analysis_warnings(struct analysis *a);
-/* Flows in creation order: index 0 up to analysis_nflows; NULL where a
- * flow was streamed (--jsonl) and freed. */
-guint analysis_nflows(const struct analysis *a);
-struct flow *analysis_flow(const struct analysis *a, guint i);
+/* The flows in the table, in creation order (by id): a new array of
+ * struct flow *, which the caller frees (not the flows). */
+GPtrArray *analysis_flows(const struct analysis *a);
+/* The temporary files of finished key phases and of evicted flows. */
+struct epoch_spill *analysis_epoch_spill(struct analysis *a);
+struct evicted_flows *analysis_evicted(struct analysis *a);
 
 /* A new input named file, numbered after those before it. */
 struct input_info *analysis_input_add(struct analysis *a, const char *file);

@@ -6,66 +6,69 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
+
+#include <glib.h>
 
 #include "epochs.h"
 
-/* A record: the offset + 1 of the direction's previous one, then one
- * entry (struct pdmv2_kri_epoch or struct pdmv2_epoch_info, the chain's
- * own kind throughout). */
-#define RECORD_MAX (sizeof(uint64_t) + \
-	(sizeof(struct pdmv2_kri_epoch) > sizeof(struct pdmv2_epoch_info) ? \
-	 sizeof(struct pdmv2_kri_epoch) : sizeof(struct pdmv2_epoch_info)))
+/* A record: the offset + 1 of the direction's next one (0 until it
+ * comes), then one entry (struct pdmv2_kri_epoch or struct
+ * pdmv2_epoch_info, the chain's own kind throughout).  One size for
+ * both kinds: a record's place in the file then says which it is. */
+#define ITEM_MAX (sizeof(struct pdmv2_kri_epoch) > sizeof(struct pdmv2_epoch_info) ? \
+		  sizeof(struct pdmv2_kri_epoch) : sizeof(struct pdmv2_epoch_info))
+#define RECORD (sizeof(uint64_t) + ITEM_MAX)
 
-/* A temporary file under $TMPDIR (tmpfile() would ignore it), unlinked
- * at once so nothing is left behind whatever way the program ends. */
-static FILE *
-open_unlinked(void)
+void
+epoch_spill_init(struct epoch_spill *s)
 {
-	char *name = NULL;
-	FILE *f = NULL;
-	int fd = g_file_open_tmp("pdmv2-epochs-XXXXXX", &name, NULL);
-
-	if (fd < 0)
-		return NULL;
-	(void)unlink(name);
-	g_free(name);
-	if (!(f = fdopen(fd, "w+b")))
-		close(fd);
-	return f;
+	spill_init(&s->file, "pdmv2-epochs");
+	s->records = 0;
 }
 
 void
 epoch_spill_close(struct epoch_spill *s)
 {
-	if (s->file)
-		fclose(s->file);
-	s->file = NULL;
+	spill_free(&s->file);
+}
+
+struct epoch_chain *
+epoch_chain_new(struct epoch_spill *s)
+{
+	struct epoch_chain *c = g_new0(struct epoch_chain, 1);
+
+	c->spill = s;
+	return c;
+}
+
+void
+epoch_chain_free(struct epoch_chain *c)
+{
+	g_free(c);
 }
 
 static bool
 chain_put(struct epoch_chain *c, const void *e, size_t item)
 {
-	struct epoch_spill *s = c->spill;
-	unsigned char r[RECORD_MAX];
-	size_t len = sizeof(uint64_t) + item;
+	struct spill *s = &c->spill->file;
+	unsigned char r[RECORD];
+	uint64_t at = spill_size(s), link = at + 1;
 
-	memcpy(r, &c->head, sizeof(uint64_t));
+	memset(r, 0, sizeof(r));
 	memcpy(r + sizeof(uint64_t), e, item);
-	if (s->failed)
+	if (!spill_append(s, r, sizeof(r)))
 		return false;
-	if (!s->file && !(s->file = open_unlinked())) {
-		s->failed = true;
-		return false;
-	}
-	if (fwrite(r, len, 1, s->file) != 1) {
-		s->failed = true;
+	/* the chain's last record learns where its next one is; if it
+	 * cannot, this one was never there */
+	if (c->last && !spill_overwrite(s, c->last - 1, &link, sizeof(link))) {
+		spill_truncate(s, at);
 		return false;
 	}
-	s->dirty = true;
-	c->head = s->size + 1;
+	if (!c->first)
+		c->first = link;
+	c->last = link;
 	c->count++;
-	s->size += len;
+	c->spill->records++;
 	return true;
 }
 
@@ -81,46 +84,52 @@ epoch_chain_add_epoch(void *ctx, const struct pdmv2_epoch_info *e)
 	return chain_put(ctx, e, sizeof(*e));
 }
 
-bool
-epoch_chain_read(const struct epoch_chain *c, GArray *out)
+void
+epoch_chain_begin(const struct epoch_chain *c, struct epoch_cursor *it)
 {
-	struct epoch_spill *s = c->spill;
-	guint base = out->len;
-	uint64_t at = c->head, n = 0, prev;
-	size_t item = g_array_get_element_size(out);
-	size_t len = sizeof(uint64_t) + item;
-	unsigned char r[RECORD_MAX];
+	it->chain = c;
+	it->at = c->count ? c->first : 0;
+	it->done = 0;
+}
 
-	if (!c->count)
-		return true;
-	if (!s || !s->file)
-		return false;
-	if (s->dirty) {
-		if (fflush(s->file) != 0)
-			return false;
-		s->dirty = false;
-	}
-	g_array_set_size(out, base + (guint)c->count);
-	/* newest first along the chain, stored oldest first */
-	if (len > sizeof(r))
-		return false;
-	while (at && n < c->count) {
-		ssize_t got;
+int
+epoch_chain_next(struct epoch_cursor *it, void *e, size_t size)
+{
+	const struct epoch_chain *c = it->chain;
+	unsigned char r[RECORD];
+	uint64_t next;
 
-		do
-			got = pread(fileno(s->file), r, len, (off_t)(at - 1));
-		while (got < 0 && errno == EINTR);
-		memcpy(&prev, r, sizeof(prev));
-		if (got != (ssize_t)len || prev >= at)
-			break;	/* short read, or a chain that does not go back */
-		memcpy(out->data + (base + (c->count - 1 - n)) * item,
-		       r + sizeof(uint64_t), item);
-		at = prev;
-		n++;
+	if (it->done == c->count)
+		return 0;
+	if (!it->at || size > ITEM_MAX ||
+	    !spill_read(&c->spill->file, it->at - 1, r, sizeof(r)))
+		goto broken;
+	memcpy(&next, r, sizeof(next));
+	/* forward, and set on all but the last: anything else is not a
+	 * chain this program wrote */
+	if ((next && next <= it->at) || (!next) != (it->done + 1 == c->count)) {
+		errno = EIO;
+		goto broken;
 	}
-	if (n != c->count) {
-		g_array_set_size(out, base);
-		return false;
-	}
-	return true;
+	memcpy(e, r + sizeof(uint64_t), size);
+	it->at = next;
+	it->done++;
+	return 1;
+broken:
+	it->at = 0;
+	return -1;
+}
+
+uint64_t
+epoch_chain_unreadable(const struct epoch_chain *c)
+{
+	struct epoch_cursor it;
+	unsigned char e[ITEM_MAX];
+
+	if (!c)
+		return 0;
+	epoch_chain_begin(c, &it);
+	while (epoch_chain_next(&it, e, sizeof(e)) == 1)
+		;
+	return c->count - it.done;
 }

@@ -111,7 +111,7 @@ flow_key_sender_tuple(const struct flow_key *k, bool src_is_a,
 }
 
 struct flow *
-flow_new(const struct flow_key *k, bool src_is_a, uint64_t id, int64_t ts)
+flow_new(const struct flow_key *k, bool src_is_a, int64_t ts)
 {
 	/* cache-line aligned, so the hot head is one line */
 	struct flow *f = g_aligned_alloc0(1, sizeof(*f), 64);
@@ -119,7 +119,6 @@ flow_new(const struct flow_key *k, bool src_is_a, uint64_t id, int64_t ts)
 
 	f->key = *k;
 	f->client_is_a = src_is_a;	/* the first packet's sender is the client */
-	f->id = id;
 	memcpy(f->client, src_is_a ? k->a : k->b, 16);
 	memcpy(f->server, src_is_a ? k->b : k->a, 16);
 	f->cport = src_is_a ? k->pa : k->pb;
@@ -147,6 +146,8 @@ flow_free(gpointer p)
 	for (i = 0; i < 2; i++) {
 		pdmv2_decryptor_free(f->dir[i].dec);
 		pdmv2_epoch_tracker_free(f->dir[i].etr);
+		epoch_chain_free(f->dir[i].epochs_out);
+		epoch_chain_free(f->dir[i].eps_out);
 		pdmv2_psn_free(&f->dir[i].psn);
 	}
 	for (i = 0; i < MET_COUNT; i++)
@@ -162,19 +163,10 @@ flow_swap_roles(struct flow *f)
 	struct pdmv2_dist m;
 	uint8_t addr[16];
 	uint16_t port;
-	int i;
 
+	/* each tracker's chain moves with it */
 	f->dir[0] = f->dir[1];
 	f->dir[1] = d;
-	/* the trackers' retire functions point at their own side's chain */
-	for (i = 0; i < 2; i++) {
-		if (f->dir[i].dec)
-			pdmv2_decryptor_set_retire(f->dir[i].dec, epoch_chain_add,
-						   &f->dir[i].epochs_out);
-		if (f->dir[i].etr)
-			pdmv2_epoch_set_retire(f->dir[i].etr, epoch_chain_add_epoch,
-					       &f->dir[i].eps_out);
-	}
 	memcpy(addr, f->client, 16);
 	memcpy(f->client, f->server, 16);
 	memcpy(f->server, addr, 16);

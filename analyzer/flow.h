@@ -48,25 +48,31 @@ struct flow_dir {
 	bool keyless;				/* dec has no key for this side */
 	struct pdmv2_psn psn;			/* gaps, or a pointer to a 4 KiB window */
 	uint8_t ft[PDMV2_FIVE_TUPLE_BYTES];	/* sender 5-tuple */
-	struct epoch_chain epochs_out;		/* epochs the tracker retired */
+	struct epoch_chain *epochs_out;		/* epochs dec retired; made with it */
 	/* Epoch layout (PROFILE.md 2.5): made on its first option */
 	struct pdmv2_epoch_tracker *etr;
-	struct epoch_chain eps_out;		/* Epochs etr retired */
+	struct epoch_chain *eps_out;		/* Epochs etr retired; made with it */
 	enum pdmv2_layout layout;		/* of the first PDMv2 option */
 };
 
+/* 1016 bytes: with glibc's 8-byte chunk header a multiple of 64, so
+ * flows allocated 64-aligned one after another leave no fragment
+ * between them (1120 bytes cost 64 more a flow).  What only some flows
+ * need (key phase chains, decryptors) hangs off a pointer. */
 struct flow {
 	/* line 0: what finding the flow and every packet read */
 	struct flow_key key;		/* first: the flow is its own hash key */
-	guint order;			/* index in analysis->flow_order */
+	bool streamed;			/* written out, out of the table */
 	int64_t last_ts;
 	bool client_is_a;		/* the client is key.a (see flow_key_make) */
 	struct pdmv2_client_rule rule;	/* who is the client (lib's rule) */
 	uint8_t ring_hint;		/* samples.ring slot the next packet uses */
-	bool has_pdm, has_v2, encrypted, rst, streamed;
+	bool has_pdm, has_v2, encrypted, rst;
 	/* line 1 */
+	/* the table's recency list (analyze.c): seen before and after */
+	struct flow *lru_prev, *lru_next;
 	struct pdmv2_sample_state samples;
-	uint64_t id;
+	uint64_t id;			/* 0 until its first frame is finished */
 	uint8_t client[16], server[16];
 	uint16_t cport, sport;
 	uint8_t proto;
@@ -89,9 +95,9 @@ void flow_key_sender_tuple(const struct flow_key *k, bool src_is_a,
 			   uint8_t ft[PDMV2_FIVE_TUPLE_BYTES]);
 
 /* A new flow whose client is the sender of the packet k was made from
- * (INTERFACES.md): key.a when src_is_a. */
-struct flow *flow_new(const struct flow_key *k, bool src_is_a, uint64_t id,
-		      int64_t ts);
+ * (INTERFACES.md): key.a when src_is_a.  Its id is the analysis' to
+ * give. */
+struct flow *flow_new(const struct flow_key *k, bool src_is_a, int64_t ts);
 void flow_free(gpointer f);
 
 /* The packet's direction, from flow_key_make's answer for it: no

@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,8 @@ usage(FILE *f)
 "                        default)\n"
 "  -p, --pretty          indent the JSON\n"
 "      --jsonl           one line per flow as flows finish, then a summary line\n"
+"      --max-flows N     flows in the table at most; past it, the least recently\n"
+"                        seen one goes out as it is (0: no bound) [%u]\n"
 "      --kri-window N    Kri search window W (PROFILE.md 5.4) [%u]\n"
 "      --option-type N   PDM option type to look for [%u (0x%02X)]\n"
 "      --dump-frames     also print one JSON line per PDM option to stderr\n"
@@ -55,12 +59,13 @@ usage(FILE *f)
 "  pdmv2-analyze --pretty -k samples/data/clean-rotation.keylog \\\n"
 "      samples/data/clean-rotation.pcap\n"
 "\n"
-"Finished Kri epochs wait for the report in a temporary file under $TMPDIR.\n"
+"Finished key phases and evicted flows wait for the report in temporary\n"
+"files under $TMPDIR.\n"
 "\n"
 "Exit status: 0 report written (problems are listed under \"warnings\"),\n"
 "1 usage error, 2 no input (or a key log) could be read.\n",
-		PDMV2_KRI_WINDOW_DEFAULT, PDMV2_OPTION_TYPE_DEFAULT,
-		PDMV2_OPTION_TYPE_DEFAULT);
+		MAX_FLOWS_DEFAULT, PDMV2_KRI_WINDOW_DEFAULT,
+		PDMV2_OPTION_TYPE_DEFAULT, PDMV2_OPTION_TYPE_DEFAULT);
 }
 
 /* The value of --name as a number in lo..hi; else says so, -1. */
@@ -79,7 +84,7 @@ option_uint(const char *name, const char *s, unsigned long lo,
 	return -1;
 }
 
-enum { O_JSONL = 256, O_WINDOW, O_OPTTYPE, O_DUMP, O_THREADS };
+enum { O_JSONL = 256, O_WINDOW, O_OPTTYPE, O_DUMP, O_THREADS, O_MAXFLOWS };
 
 int
 main(int argc, char **argv)
@@ -91,6 +96,7 @@ main(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"pretty", no_argument, NULL, 'p'},
 		{"jsonl", no_argument, NULL, O_JSONL},
+		{"max-flows", required_argument, NULL, O_MAXFLOWS},
 		{"kri-window", required_argument, NULL, O_WINDOW},
 		{"option-type", required_argument, NULL, O_OPTTYPE},
 		{"threads", required_argument, NULL, O_THREADS},
@@ -103,6 +109,7 @@ main(int argc, char **argv)
 	struct analyze_config cfg = {
 		.option_type = PDMV2_OPTION_TYPE_DEFAULT,
 		.kri_window = PDMV2_KRI_WINDOW_DEFAULT,
+		.max_flows = MAX_FLOWS_DEFAULT,
 	};
 	/* one core: a second thread would only add hand-overs */
 	struct input_options io = {.threads = g_get_num_processors() > 1 ? 2 : 1};
@@ -142,6 +149,11 @@ main(int argc, char **argv)
 			if (option_uint("option-type", optarg, 2, 255, &v))
 				return 1;
 			cfg.option_type = (uint8_t)v;
+			break;
+		case O_MAXFLOWS:
+			if (option_uint("max-flows", optarg, 0, UINT_MAX, &v))
+				return 1;
+			cfg.max_flows = (unsigned)v;
 			break;
 		case O_THREADS:
 			if (option_uint("threads", optarg, 1, 2, &v))
@@ -212,6 +224,11 @@ main(int argc, char **argv)
 			close(fd);
 	}
 	cfg.jsonl_out = out;
+	cfg.pretty = pretty;
+	/* A file size limit (ulimit -f) is then a failed write the program
+	 * reports, not a kill: the temporary files keep what they hold and
+	 * the rest stays in memory. */
+	(void)signal(SIGXFSZ, SIG_IGN);
 	a = analysis_new(&cfg);
 
 	env = getenv("PDMV2_KEYLOG_FILE");
@@ -257,11 +274,10 @@ main(int argc, char **argv)
 		goto out;
 	}
 
-	if (cfg.jsonl) {
+	if (cfg.jsonl)
 		report_finish_stream(a);
-	} else {
-		(void)report_write(a, out, pretty);
-	}
+	else if (report_write(a, out) != 0 && !ferror(out))
+		rc = 1;	/* an evicted flow could not be read back: said */
 	if (fflush(out) != 0 || ferror(out)) {
 		char *t = escape_terminal(output ? output : "standard output");
 

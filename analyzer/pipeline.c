@@ -122,8 +122,13 @@ pipeline_start(struct analysis *a, struct input_info *in, bool threaded)
 		pthread_mutex_destroy(&pl->lock);
 	} else if (pdmv2_keylog_count(analysis_keylog(a)) > 0) {
 		/* the key log is complete: main loads it before any input */
+		/* never more directions than the analysis' flows have */
+		unsigned max = analysis_config(a)->max_flows;
+
 		pl->pre = preopen_new(analysis_keylog(a),
-				      analysis_config(a)->kri_window, 65536);
+				      analysis_config(a)->kri_window,
+				      max && max < PREOPEN_DIRECTIONS / 2 ?
+				      2 * max : PREOPEN_DIRECTIONS);
 		pl->share = PREOPEN_SHARES;
 	}
 	return pl;

@@ -28,6 +28,10 @@ struct preopen;
  * never a result. */
 struct preopen *preopen_new(struct pdmv2_keylog *kl, unsigned kri_window,
 			    unsigned max_directions);
+
+/* The reader's bound, or twice --max-flows when that is less: its
+ * table then holds no more directions than the analysis' flows have. */
+#define PREOPEN_DIRECTIONS 65536
 void preopen_free(struct preopen *p);
 
 #define PREOPEN_SHARES 16

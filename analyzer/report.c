@@ -125,64 +125,112 @@ j_dist(const struct pdmv2_dist *d)
 	return j;
 }
 
-/* A direction's retired key phases (what: "Kri epochs" or "Epochs"),
- * read back from the temporary file into all.  On failure the summary
- * may be out already, so it is said on stderr as well as in the JSON. */
-static void
-read_back(struct analysis *a, uint64_t flow_id, const struct epoch_chain *c,
-	  const char *what, GArray *all)
+/*
+ * Key phases are written one at a time, never built together: a
+ * direction may have a million of them, most in the temporary file
+ * (epochs.h).  A flow is built with one or two empty stand-ins in each
+ * list of key phases, whose serializer only notes where json-c put it.
+ * The flow's text is then written with the entries in their place: each
+ * printed by json-c on its own and indented as json-c indents what it
+ * nests (the blank before the first stand-in), with json-c's separator
+ * between them (the text between the two stand-ins).  The bytes are
+ * those of the whole flow printed at once, in either style.
+ */
+enum phase_kind { PHASE_KRI, PHASE_EPOCH };
+
+struct phase_list {
+	enum phase_kind kind;
+	const struct epoch_chain *chain;	/* retired ones, oldest first */
+	const void *tracker;			/* then the tracker's own */
+	uint64_t n;				/* entries in all */
+	int pos[2];				/* where the stand-ins went */
+};
+
+/* Kri epochs and Epochs of each direction */
+#define FLOW_LISTS 4
+
+struct flow_lists {
+	struct phase_list l[FLOW_LISTS];
+	unsigned n;
+};
+
+static int
+note_position(json_object *jso, struct printbuf *pb, int level, int flags)
 {
-	if (epoch_chain_read(c, all))
-		return;
-	fprintf(stderr, "pdmv2-analyze: flow %llu: %llu finished %s could not "
-		"be read back from the temporary file\n",
-		(unsigned long long)flow_id, (unsigned long long)c->count, what);
-	analysis_warn(a, "flow %llu: %llu finished %s could not be read back "
-		      "from the temporary file", (unsigned long long)flow_id,
-		      (unsigned long long)c->count, what);
+	int *pos = json_object_get_userdata(jso);
+
+	(void)level;
+	(void)flags;
+	*pos = pb->bpos;
+	return 0;
 }
 
-/* The Epoch-layout Epochs of a direction (PROFILE.md 2.5, 5.5): the
- * retired ones from the temporary file, then the tracker's. */
+/* The JSON array of a list of key phases, with stand-ins for its
+ * entries (listed in fl); empty when there are none. */
 static json_object *
-j_epochs(struct analysis *a, uint64_t flow_id, const struct flow_dir *d,
-	 struct pdmv2_epoch_totals *tot)
+j_phase_list(struct flow_lists *fl, enum phase_kind kind,
+	     const struct epoch_chain *chain, const void *tracker,
+	     size_t in_tracker)
 {
-	json_object *eps = json_object_new_array();
-	GArray *all;
-	size_t i;
+	json_object *arr = json_object_new_array();
+	struct phase_list *l;
+	unsigned k;
 
-	if (!d->etr)
-		return eps;
-	all = g_array_new(FALSE, FALSE, sizeof(struct pdmv2_epoch_info));
-	read_back(a, flow_id, &d->eps_out, "Epochs", all);
-	for (i = 0; i < pdmv2_epoch_count(d->etr); i++)
-		g_array_append_val(all, *pdmv2_epoch_at(d->etr, i));
-	for (i = 0; i < all->len; i++) {
-		const struct pdmv2_epoch_info *e =
-			&g_array_index(all, struct pdmv2_epoch_info, i);
-		json_object *x = json_object_new_object();
+	if (chain->count + in_tracker == 0)
+		return arr;
+	g_assert(fl->n < FLOW_LISTS);
+	l = &fl->l[fl->n++];
+	l->kind = kind;
+	l->chain = chain;
+	l->tracker = tracker;
+	l->n = chain->count + in_tracker;
+	l->pos[0] = l->pos[1] = -1;
+	for (k = 0; k < 2 && k < l->n; k++) {
+		json_object *x = json_object_new_boolean(0);
 
-		put(x, "epoch", j_int(e->epoch));
-		put(x, "first_frame", j_u64(e->first_frame));
-		put(x, "last_frame", j_u64(e->last_frame));
-		put(x, "packets", j_u64(e->packets));
-		put(x, "first_ts", j_time(e->first_ts_ns));
-		put(x, "last_ts", j_time(e->last_ts_ns));
-		json_object_array_add(eps, x);
+		json_object_set_serializer(x, note_position, &l->pos[k], NULL);
+		json_object_array_add(arr, x);
 	}
-	g_array_free(all, TRUE);
-	pdmv2_epoch_totals(d->etr, tot);
-	return eps;
+	return arr;
 }
 
 static json_object *
-j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
+j_kri_epoch(const struct pdmv2_kri_epoch *e)
 {
-	json_object *j = json_object_new_object(), *eps = json_object_new_array();
+	json_object *x = json_object_new_object();
+
+	put(x, "kri", j_u64(e->kri));
+	put(x, "phase", j_int(e->phase));
+	put(x, "first_frame", j_u64(e->first_frame));
+	put(x, "last_frame", j_u64(e->last_frame));
+	put(x, "packets", j_u64(e->packets));
+	put(x, "first_ts", j_time(e->first_ts_ns));
+	put(x, "last_ts", j_time(e->last_ts_ns));
+	put(x, "late", j_u64(e->late));
+	return x;
+}
+
+/* An Epoch-layout Epoch (PROFILE.md 2.5, 5.5) */
+static json_object *
+j_epoch_info(const struct pdmv2_epoch_info *e)
+{
+	json_object *x = json_object_new_object();
+
+	put(x, "epoch", j_int(e->epoch));
+	put(x, "first_frame", j_u64(e->first_frame));
+	put(x, "last_frame", j_u64(e->last_frame));
+	put(x, "packets", j_u64(e->packets));
+	put(x, "first_ts", j_time(e->first_ts_ns));
+	put(x, "last_ts", j_time(e->last_ts_ns));
+	return x;
+}
+
+static json_object *
+j_direction(struct flow_lists *fl, const struct flow_dir *d)
+{
+	json_object *j = json_object_new_object(), *eps;
 	struct pdmv2_kri_totals tot = {0};
 	struct pdmv2_epoch_totals etot = {0};
-	size_t i;
 
 	put(j, "packets", j_u64(d->packets));
 	put(j, "pdm_packets", j_u64(d->pdm_packets));
@@ -199,36 +247,27 @@ j_direction(struct analysis *a, uint64_t flow_id, const struct flow_dir *d)
 		put(p, "reordered", j_u64(d->psn.reordered));
 		put(j, "psn", p);
 	}
-	if (d->dec) {
-		const struct pdmv2_kri_tracker *t = pdmv2_decryptor_tracker(d->dec);
-		GArray *all = g_array_new(FALSE, FALSE, sizeof(struct pdmv2_kri_epoch));
-
-		/* the retired (older) ones from the file, then the tracker's */
-		read_back(a, flow_id, &d->epochs_out, "Kri epochs", all);
-		for (i = 0; i < pdmv2_kri_epoch_count(t); i++)
-			g_array_append_val(all, *pdmv2_kri_epoch_at(t, i));
-		for (i = 0; i < all->len; i++) {
-			const struct pdmv2_kri_epoch *e =
-				&g_array_index(all, struct pdmv2_kri_epoch, i);
-			json_object *x = json_object_new_object();
-
-			put(x, "kri", j_u64(e->kri));
-			put(x, "phase", j_int(e->phase));
-			put(x, "first_frame", j_u64(e->first_frame));
-			put(x, "last_frame", j_u64(e->last_frame));
-			put(x, "packets", j_u64(e->packets));
-			put(x, "first_ts", j_time(e->first_ts_ns));
-			put(x, "last_ts", j_time(e->last_ts_ns));
-			put(x, "late", j_u64(e->late));
-			json_object_array_add(eps, x);
-		}
-		g_array_free(all, TRUE);
-		pdmv2_kri_totals(t, &tot);
-	}
 	if (d->layout != PDMV2_LAYOUT_NONE)
 		put(j, "layout", json_object_new_string(pdmv2_layout_name(d->layout)));
+	if (d->dec) {
+		const struct pdmv2_kri_tracker *t = pdmv2_decryptor_tracker(d->dec);
+
+		/* the retired (older) ones from the file, then the tracker's */
+		eps = j_phase_list(fl, PHASE_KRI, d->epochs_out, t,
+				   pdmv2_kri_epoch_count(t));
+		pdmv2_kri_totals(t, &tot);
+	} else {
+		eps = json_object_new_array();
+	}
 	put(j, "kri_epochs", eps);
-	put(j, "epochs", j_epochs(a, flow_id, d, &etot));
+	if (d->etr) {
+		eps = j_phase_list(fl, PHASE_EPOCH, d->eps_out, d->etr,
+				   pdmv2_epoch_count(d->etr));
+		pdmv2_epoch_totals(d->etr, &etot);
+	} else {
+		eps = json_object_new_array();
+	}
+	put(j, "epochs", eps);
 	put(j, "nonce_reuse", j_u64(tot.nonce_reuse + etot.nonce_reuse));
 	return j;
 }
@@ -243,12 +282,15 @@ j_endpoint(const uint8_t a[16], uint16_t port)
 	return j;
 }
 
+/* A flow, with stand-ins for its key phases (listed in fl). */
 static json_object *
-j_flow(struct analysis *a, const struct flow *f)
+j_flow(struct flow_lists *fl, const struct flow *f, const char *type)
 {
 	json_object *j = json_object_new_object(), *v, *dirs, *m;
 	int i;
 
+	if (type)	/* --jsonl lines say what they are, first */
+		put(j, "type", json_object_new_string(type));
 	put(j, "id", j_u64(f->id));
 	if (pdmv2_proto_name(f->proto))
 		put(j, "protocol", json_object_new_string(pdmv2_proto_name(f->proto)));
@@ -266,14 +308,163 @@ j_flow(struct analysis *a, const struct flow *f)
 	put(j, "pdm_versions", v);
 	put(j, "encrypted", json_object_new_boolean(f->encrypted));
 	dirs = json_object_new_object();
-	put(dirs, "c2s", j_direction(a, f->id, &f->dir[DIR_C2S]));
-	put(dirs, "s2c", j_direction(a, f->id, &f->dir[DIR_S2C]));
+	put(dirs, "c2s", j_direction(fl, &f->dir[DIR_C2S]));
+	put(dirs, "s2c", j_direction(fl, &f->dir[DIR_S2C]));
 	put(j, "directions", dirs);
 	m = json_object_new_object();
 	for (i = 0; i < MET_COUNT; i++)
 		put(m, flow_metric_names[i], j_dist(&f->dist[i]));
 	put(j, "metrics", m);
 	return j;
+}
+
+/* Where a flow's text goes: the report or the --jsonl stream, or the
+ * temporary file of evicted flows. */
+struct sink {
+	FILE *file;
+	struct spill *spill;
+	bool failed;		/* the temporary file refused */
+	uint64_t lost;		/* key phases that could not be read back */
+	int lost_err;		/* and why (errno) */
+};
+
+static void
+sink_put(struct sink *k, const char *p, size_t n)
+{
+	if (k->file)
+		(void)fwrite(p, 1, n, k->file);
+	else if (!k->failed && !spill_append(k->spill, p, n))
+		k->failed = true;
+}
+
+/* text[0..len), each newline followed by indent: what json-c prints at
+ * one level, moved to another (it indents what it nests by its level). */
+static void
+put_indented(struct sink *k, const char *text, size_t len, const char *indent)
+{
+	size_t ilen = strlen(indent);
+	const char *nl;
+
+	while (len > 0 && (nl = memchr(text, '\n', len))) {
+		size_t n = (size_t)(nl - text) + 1;
+
+		sink_put(k, text, n);
+		sink_put(k, indent, ilen);
+		text += n;
+		len -= n;
+	}
+	sink_put(k, text, len);
+}
+
+/* One entry of a list, after json-c's separator if not the first. */
+static void
+put_entry(struct sink *k, json_object *x, int flags, const char *sep,
+	  size_t seplen, const char *indent, const char *inner, bool *first)
+{
+	const char *t = json_object_to_json_string_ext(x, flags);
+
+	if (!*first)
+		put_indented(k, sep, seplen, indent);
+	put_indented(k, t, strlen(t), inner);
+	*first = false;
+	json_object_put(x);
+}
+
+/* The entries of l where its stand-ins were in text: those in the
+ * temporary file, read one at a time, then the tracker's. */
+static void
+put_phases(struct sink *k, const struct phase_list *l, const char *text,
+	   int flags, const char *indent)
+{
+	union {
+		struct pdmv2_kri_epoch kri;
+		struct pdmv2_epoch_info epoch;
+	} e;
+	size_t size = l->kind == PHASE_KRI ? sizeof(e.kri) : sizeof(e.epoch);
+	size_t b = (size_t)l->pos[0], seplen, i, n;
+	const char *sep = text + l->pos[0];
+	struct epoch_cursor it;
+	bool first = true;
+	char *inner;
+	int r;
+
+	seplen = l->n >= 2 ? (size_t)(l->pos[1] - l->pos[0]) : 0;
+	while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t'))
+		b--;
+	inner = g_strdup_printf("%s%.*s", indent, l->pos[0] - (int)b, text + b);
+	epoch_chain_begin(l->chain, &it);
+	while ((r = epoch_chain_next(&it, &e, size)) == 1)
+		put_entry(k, l->kind == PHASE_KRI ? j_kri_epoch(&e.kri) :
+			  j_epoch_info(&e.epoch), flags, sep, seplen, indent,
+			  inner, &first);
+	if (r < 0) {
+		k->lost_err = errno;
+		k->lost += l->chain->count - it.done;
+	}
+	if (l->kind == PHASE_KRI) {
+		n = pdmv2_kri_epoch_count(l->tracker);
+		for (i = 0; i < n; i++)
+			put_entry(k, j_kri_epoch(pdmv2_kri_epoch_at(l->tracker, i)),
+				  flags, sep, seplen, indent, inner, &first);
+	} else {
+		n = pdmv2_epoch_count(l->tracker);
+		for (i = 0; i < n; i++)
+			put_entry(k, j_epoch_info(pdmv2_epoch_at(l->tracker, i)),
+				  flags, sep, seplen, indent, inner, &first);
+	}
+	g_free(inner);
+}
+
+/* One flow's text, each line after the first indented by indent (the
+ * flows of a pretty report are nested two levels deep). */
+static void
+write_flow(struct sink *k, const struct flow *f, int flags, const char *indent,
+	   const char *type)
+{
+	struct flow_lists fl = {.n = 0};
+	json_object *j = j_flow(&fl, f, type);
+	const char *text = json_object_to_json_string_ext(j, flags);
+	size_t at = 0;
+	unsigned i, m;
+
+	/* in the order json-c printed them */
+	for (i = 1; i < fl.n; i++)
+		for (m = i; m > 0 && fl.l[m].pos[0] < fl.l[m - 1].pos[0]; m--) {
+			struct phase_list t = fl.l[m];
+
+			fl.l[m] = fl.l[m - 1];
+			fl.l[m - 1] = t;
+		}
+	for (i = 0; i < fl.n; i++) {
+		const struct phase_list *l = &fl.l[i];
+
+		g_assert(l->pos[0] >= 0 && (l->n < 2 || l->pos[1] >= l->pos[0]));
+		put_indented(k, text + at, (size_t)l->pos[0] - at, indent);
+		put_phases(k, l, text, flags, indent);
+		at = (size_t)l->pos[l->n >= 2 ? 1 : 0];
+	}
+	put_indented(k, text + at, strlen(text) - at, indent);
+	json_object_put(j);
+}
+
+/* Key phases of f that could not be read back from the temporary file:
+ * said in the JSON when its warnings are still to come, else on stderr
+ * only. */
+static void
+say_lost(struct analysis *a, const struct flow *f, const struct sink *k,
+	 bool in_json)
+{
+	if (!k->lost)
+		return;
+	fprintf(stderr, "pdmv2-analyze: flow %llu: %llu finished key phases could "
+		"not be read back from the temporary file: %s\n",
+		(unsigned long long)f->id, (unsigned long long)k->lost,
+		g_strerror(k->lost_err));
+	if (in_json)
+		analysis_warn(a, "flow %llu: %llu finished key phases could not be "
+			      "read back from the temporary file: %s",
+			      (unsigned long long)f->id,
+			      (unsigned long long)k->lost, g_strerror(k->lost_err));
 }
 
 static json_object *
@@ -347,6 +538,8 @@ j_summary(struct analysis *a)
 	    j_double(pdmv2_time_span_ns(t.first_ts, t.last_ts) / 1e3) : NULL);
 	if (t.skipped_linktype)
 		put(o, "skipped_linktype", j_u64(t.skipped_linktype));
+	if (t.evicted_flows)
+		put(o, "evicted_flows", j_u64(t.evicted_flows));
 	put(root, "capture", o);
 
 	o = json_object_new_object();
@@ -414,113 +607,221 @@ j_summary(struct analysis *a)
 	return root;
 }
 
-json_object *
-report_json(struct analysis *a)
+static int
+json_flags(bool pretty)
 {
-	json_object *root = j_summary(a), *flows = json_object_new_array();
-	size_t i;
-
-	for (i = 0; i < analysis_nflows(a); i++) {
-		const struct flow *f = analysis_flow(a, (guint)i);
-
-		if (f && !f->streamed)
-			json_object_array_add(flows, j_flow(a, f));
-	}
-	/* flows after pdm, as in INTERFACES.md */
-	put(root, "flows", flows);
-	return root;
+	return (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+		JSON_C_TO_STRING_PLAIN) | JSON_C_TO_STRING_NOSLASHESCAPE;
 }
 
-/* --jsonl lines say what they are first: "type" "flow" or "summary". */
-static json_object *
-typed(const char *type, json_object *body)
-{
-	json_object *j = json_object_new_object();
-
-	put(j, "type", json_object_new_string(type));
-	json_object_object_foreach(body, k, v)
-		put(j, k, json_object_get(v));
-	json_object_put(body);
-	return j;
-}
+/* A flow of a pretty report is nested two levels deep. */
+#define FLOW_INDENT "    "
 
 void
 report_stream_flow(struct analysis *a, const struct flow *f)
 {
-	json_object *j = typed("flow", j_flow(a, f));
+	struct sink k = {.file = analysis_config(a)->jsonl_out};
 
-	fprintf(analysis_config(a)->jsonl_out, "%s\n", json_object_to_json_string_ext(j,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(j);
+	write_flow(&k, f, json_flags(false), "", "flow");
+	fputc('\n', k.file);
+	say_lost(a, f, &k, true);	/* the summary line comes last */
+}
+
+bool
+report_spill_flow(struct analysis *a, const struct flow *f,
+		  struct evicted_flows *ev)
+{
+	bool pretty = analysis_config(a)->pretty;
+	struct sink k = {.spill = &ev->file};
+	uint64_t mark = spill_size(&ev->file), len = 0;
+
+	if (!spill_append(k.spill, &len, sizeof(len)))
+		return false;
+	write_flow(&k, f, json_flags(pretty), pretty ? FLOW_INDENT : "", NULL);
+	len = spill_size(k.spill) - mark - sizeof(len);
+	if (k.failed || !spill_overwrite(k.spill, mark, &len, sizeof(len))) {
+		/* not stored: the flow stays in the table */
+		spill_truncate(k.spill, mark);
+		return false;
+	}
+	ev->count++;
+	say_lost(a, f, &k, true);
+	return true;
 }
 
 void
 report_finish_stream(struct analysis *a)
 {
+	GPtrArray *flows = analysis_flows(a);
 	json_object *sum;
-	size_t i;
+	guint i;
 
-	for (i = 0; i < analysis_nflows(a); i++) {
-		struct flow *f = analysis_flow(a, (guint)i);
+	for (i = 0; i < flows->len; i++) {
+		struct flow *f = g_ptr_array_index(flows, i);
 
-		if (f && !f->streamed) {
+		if (!f->streamed) {
 			report_stream_flow(a, f);
 			f->streamed = true;
 		}
 	}
-	sum = typed("summary", j_summary(a));
+	g_ptr_array_free(flows, TRUE);
+	sum = j_summary(a);
+	/* "type" first, as on the flow lines: a new object, the members
+	 * moved over in order */
+	{
+		json_object *t = json_object_new_object();
+
+		put(t, "type", json_object_new_string("summary"));
+		json_object_object_foreach(sum, key, val)
+			put(t, key, json_object_get(val));
+		json_object_put(sum);
+		sum = t;
+	}
 	fprintf(analysis_config(a)->jsonl_out, "%s\n", json_object_to_json_string_ext(sum,
 		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(sum);
 }
 
-/* One object's text, every line after the first indented by `indent`
- * spaces, so a streamed flow nests inside the pretty-printed report. */
+/* Reads the temporary file back before the report's warnings are
+ * written, so that what cannot be read is said there. */
 static void
-put_indented(FILE *out, const char *text, int indent)
+check_spill(struct analysis *a)
 {
-	for (; *text; text++) {
-		fputc(*text, out);
-		if (*text == '\n')
-			fprintf(out, "%*s", indent, "");
+	struct epoch_spill *es = analysis_epoch_spill(a);
+	uint64_t lost = 0, dirs = 0;
+	GPtrArray *flows;
+	guint i;
+	int d;
+
+	if (spill_check(&es->file))
+		return;
+	flows = analysis_flows(a);
+	for (i = 0; i < flows->len; i++) {
+		const struct flow *f = g_ptr_array_index(flows, i);
+
+		for (d = 0; d < 2; d++) {
+			const struct flow_dir *fd = &f->dir[d];
+			uint64_t n = epoch_chain_unreadable(fd->epochs_out) +
+				     epoch_chain_unreadable(fd->eps_out);
+
+			lost += n;
+			dirs += n > 0;
+		}
 	}
+	g_ptr_array_free(flows, TRUE);
+	analysis_warn(a, "temporary file of finished key phases: cannot read it "
+		      "back from byte %llu on: %s; %llu key phases of %llu "
+		      "directions are left out of the report",
+		      (unsigned long long)es->file.bad,
+		      g_strerror(es->file.bad_err), (unsigned long long)lost,
+		      (unsigned long long)dirs);
+}
+
+/* The same for the evicted flows: how many of them can be copied, the
+ * first ones up to one that cannot be read whole. */
+static uint64_t
+check_evicted(struct analysis *a)
+{
+	struct evicted_flows *ev = analysis_evicted(a);
+	uint64_t ok = 0, off = 0, len;
+
+	if (spill_check(&ev->file))
+		return ev->count;
+	while (ok < ev->count && spill_read(&ev->file, off, &len, sizeof(len)) &&
+	       spill_readable(&ev->file, off, sizeof(len) + len)) {
+		off += sizeof(len) + len;
+		ok++;
+	}
+	analysis_warn(a, "temporary file of evicted flows: cannot read it back "
+		      "from byte %llu on: %s; %llu of the %llu evicted flows are "
+		      "left out of the report", (unsigned long long)ev->file.bad,
+		      g_strerror(ev->file.bad_err),
+		      (unsigned long long)(ev->count - ok),
+		      (unsigned long long)ev->count);
+	return ok;
+}
+
+/* The first n evicted flows, as report_spill_flow stored them; written
+ * counts the report's flows.  False when one could not be read whole:
+ * the report is then broken. */
+static bool
+copy_evicted(struct analysis *a, FILE *out, bool pretty, uint64_t n,
+	     uint64_t *written)
+{
+	struct spill *s = &analysis_evicted(a)->file;
+	char *buf = g_malloc(SPILL_BUF);
+	uint64_t off = 0, len, at, i;
+	size_t chunk;
+
+	for (i = 0; i < n; i++) {
+		if (!spill_read(s, off, &len, sizeof(len)))
+			goto fail;
+		fputs((*written)++ ? "," : "", out);
+		if (pretty)
+			fputs("\n" FLOW_INDENT, out);
+		for (at = 0; at < len; at += chunk) {
+			chunk = len - at < SPILL_BUF ? (size_t)(len - at) : SPILL_BUF;
+			if (!spill_read(s, off + sizeof(len) + at, buf, chunk))
+				goto fail;
+			fwrite(buf, 1, chunk, out);
+		}
+		off += sizeof(len) + len;
+	}
+	g_free(buf);
+	return true;
+fail:
+	fprintf(stderr, "pdmv2-analyze: evicted flows: the temporary file could "
+		"not be read back after all: %s\n", g_strerror(errno));
+	g_free(buf);
+	return false;
 }
 
 int
-report_write(struct analysis *a, FILE *out, bool pretty)
+report_write(struct analysis *a, FILE *out)
 {
-	int flags = (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
-		     JSON_C_TO_STRING_PLAIN) | JSON_C_TO_STRING_NOSLASHESCAPE;
-	json_object *sum = j_summary(a);
-	const char *text = json_object_to_json_string_ext(sum, flags);
-	size_t len = strlen(text), i, written = 0;
+	bool pretty = analysis_config(a)->pretty, whole;
+	int flags = json_flags(pretty);
+	uint64_t copy, written = 0;
+	json_object *sum;
+	const char *text;
+	size_t len;
+	struct sink k = {.file = out};
+	GPtrArray *flows;
+	guint i;
+
+	/* before the warnings are printed */
+	check_spill(a);
+	copy = check_evicted(a);
+	sum = j_summary(a);
+	text = json_object_to_json_string_ext(sum, flags);
+	len = strlen(text);
 
 	/* The summary without its closing brace, then "flows" one at a
 	 * time, each built, printed and freed: the whole report as one
-	 * json-c tree would hold every flow's objects at once. */
+	 * json-c tree would hold every flow's objects at once.  Evicted
+	 * flows first, as they left the table. */
 	while (len > 0 && (text[len - 1] == '}' || text[len - 1] == '\n' ||
 			   text[len - 1] == ' '))
 		len--;
 	fwrite(text, 1, len, out);
 	fputs(pretty ? ",\n  \"flows\": [" : ",\"flows\":[", out);
 	json_object_put(sum);
-	for (i = 0; i < analysis_nflows(a); i++) {
-		const struct flow *f = analysis_flow(a, (guint)i);
-		json_object *j;
+	whole = copy_evicted(a, out, pretty, copy, &written);
+	flows = analysis_flows(a);
+	for (i = 0; whole && i < flows->len; i++) {
+		const struct flow *f = g_ptr_array_index(flows, i);
 
-		if (!f || f->streamed)
+		if (f->streamed)
 			continue;
-		j = j_flow(a, f);
-		text = json_object_to_json_string_ext(j, flags);
 		fputs(written++ ? "," : "", out);
-		if (pretty) {
-			fputs("\n    ", out);
-			put_indented(out, text, 4);
-		} else {
-			fputs(text, out);
-		}
-		json_object_put(j);
+		if (pretty)
+			fputs("\n" FLOW_INDENT, out);
+		k.lost = 0;
+		write_flow(&k, f, flags, pretty ? FLOW_INDENT : "", NULL);
+		/* found by now only if the file failed since check_spill */
+		say_lost(a, f, &k, false);
 	}
+	g_ptr_array_free(flows, TRUE);
 	fputs(pretty ? (written ? "\n  ]\n}\n" : "]\n}\n") : "]}\n", out);
-	return ferror(out) ? -1 : 0;
+	return whole && !ferror(out) ? 0 : -1;
 }

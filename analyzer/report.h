@@ -14,17 +14,22 @@
 
 #define REPORT_SCHEMA "pdmv2-analyze/1"
 
-/* The whole report to out, a flow at a time: memory for the report is
- * one flow's worth, however many flows and epochs the capture has.
- * 0 or -1. */
-int report_write(struct analysis *a, FILE *out, bool pretty);
+/* The whole report to out, a flow at a time and a key phase at a time:
+ * memory for the report is one flow's worth without its key phases,
+ * however many flows and key phases the capture has.  Evicted flows
+ * come first, as they left the table, then the others by id.  0, or -1
+ * when it could not be written whole. */
+int report_write(struct analysis *a, FILE *out);
 
-/* The report object (json-c), flows not yet streamed included. */
-struct json_object *report_json(struct analysis *a);
-
-/* --jsonl: write one finished flow as a line. */
+/* --jsonl: write one finished or evicted flow as a line. */
 void report_stream_flow(struct analysis *a, const struct flow *f);
 /* --jsonl: the remaining flows, one line each, then the summary. */
 void report_finish_stream(struct analysis *a);
+
+/* Without --jsonl: an evicted flow's report text to ev, for
+ * report_write to copy.  False when it could not be stored whole (the
+ * flow must then stay). */
+bool report_spill_flow(struct analysis *a, const struct flow *f,
+		       struct evicted_flows *ev);
 
 #endif

@@ -26,6 +26,7 @@ void
 summary_print(FILE *out, const struct analysis *a)
 {
 	struct analysis_totals t;
+	GPtrArray *flows = analysis_flows(a);
 	guint i;
 
 	analysis_totals(a, &t);
@@ -35,12 +36,12 @@ summary_print(FILE *out, const struct analysis *a)
 		(unsigned long long)t.pdm.auth_failed, (unsigned long long)t.pdm.no_key);
 	fprintf(out, "%4s %-6s %-52s %10s %10s %6s\n", "id", "proto",
 		"client -> server", "rtt", "srv delay", "lost");
-	for (i = 0; i < analysis_nflows(a); i++) {
-		const struct flow *f = analysis_flow(a, i);
+	for (i = 0; i < flows->len; i++) {
+		const struct flow *f = g_ptr_array_index(flows, i);
 		char c[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN], ends[128];
 		char rtt[32], sd[32];
 
-		if (!f)
+		if (f->streamed)
 			continue;
 		inet_ntop(AF_INET6, f->client, c, sizeof(c));
 		inet_ntop(AF_INET6, f->server, s, sizeof(s));
@@ -54,4 +55,5 @@ summary_print(FILE *out, const struct analysis *a)
 			(unsigned long long)(pdmv2_psn_lost(&f->dir[0].psn) +
 					     pdmv2_psn_lost(&f->dir[1].psn)));
 	}
+	g_ptr_array_free(flows, TRUE);
 }

@@ -52,6 +52,21 @@ gen l10 "$big" encrypted 32767
 /usr/bin/time -f "%e" -o "$dir/s1.gen" "$S" -o "$dir/s1.pcap" -k "$dir/s1.keylog" \
 	--udp 100000 --clients 500 --servers 20 -n 1 -m encrypted --seed 7
 echo "written: s1 $(python3 -c "import os; print(os.path.getsize('$dir/s1.pcap') // 1000000)") MB in $(cat "$dir/s1.gen") s"
+# Memory bounds, for peak RSS: one-packet UDP flows, which never finish
+# (100k and 1M, flood_pcap.py), read with --jsonl: the table holds
+# --max-flows of them (65536); one flow whose key changes with every
+# packet (100k and 1M key phases): they wait in a temporary file and
+# the report writes them one at a time.
+for n in 100000 1000000; do
+	name=f$((n / 100000))
+	/usr/bin/time -f "%e" -o "$dir/$name.gen" python3 "$top/tests/bench/flood_pcap.py" \
+		$n random "$dir/$name.pcap"
+	echo "written: $name $(python3 -c "import os; print(os.path.getsize('$dir/$name.pcap') // 1000000)") MB in $(cat "$dir/$name.gen") s"
+	name=k$((n / 100000))
+	/usr/bin/time -f "%e" -o "$dir/$name.gen" "$S" -o "$dir/$name.pcap" \
+		-k "$dir/$name.keylog" --udp 1 -n $((n / 2)) -r 1 --seed 7
+	echo "written: $name $(python3 -c "import os; print(os.path.getsize('$dir/$name.pcap') // 1000000)") MB in $(cat "$dir/$name.gen") s"
+done
 
 # one command once: "capture|label|round|seconds|max RSS KiB" to raw
 run() {	# capture label command...
@@ -104,6 +119,17 @@ for cap in l1 l10; do
 	round=1
 	run $cap "pdmv2-analyze, decrypting, phases of 32767" "$A" -q \
 		-k "$dir/$cap.keylog" -o /dev/null "$dir/$cap.pcap"
+done
+# memory bounds: one round
+for cap in f1 f10 k1 k10; do
+	echo "$cap|$("$C" "$dir/$cap.pcap" | awk '{print $1}')" >>"$dir/count"
+	round=1
+	case $cap in
+	f*)	run $cap "pdmv2-analyze --jsonl, one-packet flows" "$A" -q --jsonl \
+			-o /dev/null "$dir/$cap.pcap" ;;
+	k*)	run $cap "pdmv2-analyze, decrypting, a key phase a packet" "$A" -q \
+			-k "$dir/$cap.keylog" -o /dev/null "$dir/$cap.pcap" ;;
+	esac
 done
 if [ -f "$build/dissector/pdmv2.so" ]; then
 	# slow: tshark once, with the analyzer three times right before it
@@ -219,4 +245,13 @@ for big, small, what in (("m10", "m1", "decrypting"),
     if a in rss and b in rss:
         print("%-52s %6.2fx  (target <= 1.1)" % ("peak RSS 10M / 1M, same flows" +
               ("" if big == "m10" else ", long key phases"), rss[a] / rss[b]))
+for big, small, label, what in (
+        ("f10", "f1", "pdmv2-analyze --jsonl, one-packet flows",
+         "peak RSS 1M / 100k one-packet flows, --jsonl"),
+        ("k10", "k1", "pdmv2-analyze, decrypting, a key phase a packet",
+         "peak RSS 1M / 100k key phases, one flow")):
+    a, b = (big, label), (small, label)
+    if a in rss and b in rss:
+        print("%-52s %6.2fx  (target <= 1.1; %.0f MB)" % (what, rss[a] / rss[b],
+              rss[a] / 1024))
 PY

@@ -4,8 +4,9 @@
  * PSN, samples, Global Pointer) and the report built from it.  The
  * first byte picks the link type (low 3 bits), batches of frames as the
  * program runs them (bit 7), the reading thread's opening ahead on those
- * batches (bit 5, preopen.h) and --jsonl streaming (bit 6); the rest is
- * cut into frames by a 2-byte length prefix, so flows see several
+ * batches (bit 5, preopen.h), --jsonl streaming (bit 6), a flow table
+ * of two flows, evicting (bit 4), and a pretty report (bit 3); the rest
+ * is cut into frames by a 2-byte length prefix, so flows see several
  * packets.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -15,7 +16,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <json-c/json.h>
 #include <pcap/dlt.h>
 
 #include "analyze.h"
@@ -42,7 +42,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct frame_work b[BATCH];
 	struct analysis *a;
 	struct preopen *pre = NULL;
-	json_object *rep;
 	unsigned nb = 0;
 	bool batched;
 	int dlt;
@@ -56,6 +55,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	batched = data[0] & 0x80;
 	cfg.jsonl = data[0] & 0x40;
 	cfg.jsonl_out = devnull;
+	cfg.max_flows = data[0] & 0x10 ? 2 : 0;
+	cfg.pretty = data[0] & 0x08;
 	data++;
 	size--;
 	a = analysis_new(&cfg);
@@ -93,9 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cfg.jsonl) {
 		report_finish_stream(a);
 	} else {
-		rep = report_json(a);
-		(void)json_object_to_json_string(rep);
-		json_object_put(rep);
+		(void)report_write(a, devnull);
 	}
 	analysis_free(a);
 	return 0;

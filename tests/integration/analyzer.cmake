@@ -59,5 +59,7 @@ if(NOT PDMV2_SANITIZE AND NOT PDMV2_TSAN)
   add_test(NAME analyzer.memory_follows_flows_not_packets
            COMMAND sh ${_it}/analyzer_memory.sh ${CMAKE_BINARY_DIR})
 endif()
+add_test(NAME analyzer.full_tmpdir_keeps_what_was_stored
+         COMMAND sh ${_it}/analyzer_tmpdir_full.sh ${CMAKE_BINARY_DIR})
 add_test(NAME analyzer.hostile_input_no_wrong_answers
          COMMAND sh ${_it}/analyzer_hostile.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})

@@ -167,6 +167,61 @@ for a, b in zip(sorted(first, key=key), sorted(again, key=key)):
 PY
 echo "ok: a 5-tuple back after its flow was streamed is a new flow"
 
+# --max-flows: past it the least recently seen flow is evicted, written
+# as it is (a --jsonl line, or into the report); its 5-tuple seen again
+# is a new flow.  35 interleaved flows through a table of 7: the same
+# flows and numbers with --jsonl and without, with 1 or 2 threads,
+# pretty or not, every packet of each 5-tuple counted once, and the
+# evictions counted in the warnings.
+"$build/samples/pdmv2-sample" -o ev.pcap -k ev.keylog -t ev.truth.json --udp 30 \
+	--tcp 5 --clients 5 --servers 3 -n 20 -r 5 --seed 4 >/dev/null
+for t in 1 2; do
+	"$A" -q --threads $t --max-flows 7 -k ev.keylog -o ev$t.json ev.pcap
+	"$A" -q --threads $t --max-flows 7 -k ev.keylog --jsonl ev.pcap >ev$t.jsonl
+done
+"$A" -q --max-flows 7 -k ev.keylog -p -o ev-pretty.json ev.pcap
+"$A" -q --max-flows 0 -k ev.keylog -o ev-all.json ev.pcap
+cmp ev1.json ev2.json || fail "--max-flows: --threads 2 report differs"
+cmp ev1.jsonl ev2.jsonl || fail "--max-flows: --threads 2 --jsonl differs"
+python3 - <<'PY' || fail "--max-flows"
+import collections, json
+r, p, whole = (json.load(open(f)) for f in ("ev1.json", "ev-pretty.json", "ev-all.json"))
+lines = [json.loads(l) for l in open("ev1.jsonl")]
+assert [l.pop("type") for l in lines] == ["flow"] * (len(lines) - 1) + ["summary"]
+assert r == p
+truth = json.load(open("ev.truth.json"))
+assert len(truth["flows"]) == len(whole["flows"]) == 35   # 0: no bound
+assert "evicted_flows" not in whole["capture"]
+assert whole["warnings"] == [], whole["warnings"]
+n = r["capture"]["evicted_flows"]
+assert n > 0 and len(r["flows"]) == 7 + n, (n, len(r["flows"]))
+assert r["warnings"] == ["%d flows evicted: the flow table was full (--max-flows 7), "
+                         "so the least recently seen flow went out as it was when "
+                         "a new one came; a 5-tuple seen again after that is a new "
+                         "flow" % n], r["warnings"]
+# --jsonl: the same flows, evicted ones as they left, then the summary
+assert {f["id"]: f for f in lines[:-1]} == {f["id"]: f for f in r["flows"]}
+assert lines[-1]["warnings"] == r["warnings"]
+# the report: evicted flows first, in the order they left, as --jsonl
+# wrote them; then the table's by id
+ids = [f["id"] for f in r["flows"]]
+assert ids[:n] == [f["id"] for f in lines[:n]], ids[:10]
+assert ids[n:] == sorted(ids[n:]) and sorted(ids) == list(range(1, len(ids) + 1))
+# every packet once: per 5-tuple, the pieces add up to the truth's flow
+def tuples(flows):
+    c = collections.Counter()
+    for f in flows:
+        k = (f["client"]["addr"], f["client"]["port"], f["server"]["addr"],
+             f["server"]["port"])
+        if k not in c and (k[2], k[3], k[0], k[1]) in c:
+            k = (k[2], k[3], k[0], k[1])
+        c[k] += sum(f["directions"][d]["packets"] for d in ("c2s", "s2c"))
+    return c
+assert tuples(r["flows"]) == tuples(truth["flows"])
+assert sum(tuples(r["flows"]).values()) == r["capture"]["packets"]
+PY
+echo "ok: --max-flows evicts the least recently seen flow, in --jsonl and the report alike"
+
 # Finished Kri epochs go to a temporary file under $TMPDIR; without one
 # they stay in memory, with a warning, and the report is the same.
 "$build/samples/pdmv2-sample" -o rot.pcap -k rot.keylog --udp 2 -n 40 -r 5 --seed 3 >/dev/null

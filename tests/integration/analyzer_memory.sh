@@ -1,7 +1,8 @@
 #!/bin/sh
 # Memory grows with flows, not packets: the same 50 encrypted flows with
 # 10x the packets must not raise pdmv2-analyze's peak RSS by more than
-# half (a growth check, not a timing test; the benchmark prints figures).
+# half; nor with flows past --max-flows, nor with key phases (growth
+# checks, not timing tests; the benchmark prints figures).
 # usage: analyzer_memory.sh BUILD_DIR
 set -eu
 build=$1
@@ -67,4 +68,50 @@ small, big = (int(open(f).read()) for f in ("h40.rss", "h4000.rss"))
 per_flow = (big - small) / 3960
 print("hostile delays: %.1f KiB a flow" % per_flow)
 sys.exit(0 if per_flow <= 32 else 1)
+PY
+
+# Memory follows the flow table, not the capture's flows: under --jsonl
+# with --max-flows 1000, 4x the one-packet UDP flows (which never
+# finish) must not raise peak RSS by more than half.  Without the bound
+# it grows about 3x.
+for n in 5000 20000; do
+	"$build/samples/pdmv2-sample" -o f$n.pcap -k f$n.keylog --udp $n -n 1 \
+		--clients 500 --servers 20 --seed 5
+	/usr/bin/time -f %M -o f$n.rss "$build/analyzer/pdmv2-analyze" -q --jsonl \
+		--max-flows 1000 -k f$n.keylog f$n.pcap >f$n.jsonl
+done
+python3 - <<'PY' || { echo "FAIL: memory grew with the flows past --max-flows"; exit 1; }
+import json, sys
+small, big = (int(open("f%d.rss" % n).read()) for n in (5000, 20000))
+lines = [json.loads(l) for l in open("f20000.jsonl")]
+flows, summary = lines[:-1], lines[-1]
+# every flow written once, the evictions counted
+assert len(flows) == 20000 and len({f["id"] for f in flows}) == 20000
+assert summary["capture"]["evicted_flows"] == 19000, summary["capture"]
+assert any("19000 flows evicted" in w for w in summary["warnings"]), summary["warnings"]
+print("peak RSS, --max-flows 1000: 5000 flows %d KiB, 20000 flows %d KiB, ratio %.3f"
+      % (small, big, big / small))
+sys.exit(0 if big <= 1.5 * small else 1)
+PY
+
+# Key phases wait for the report in a temporary file and the report
+# writes them one at a time: one flow rotating its key every packet, 4x
+# the key phases (10k against 40k) must not raise peak RSS by more than
+# half.  Loading them back for the report grew it 3x.
+for n in 5000 20000; do
+	"$build/samples/pdmv2-sample" -o p$n.pcap -k p$n.keylog --udp 1 -n $n -r 1 \
+		--seed 5
+	/usr/bin/time -f %M -o p$n.rss "$build/analyzer/pdmv2-analyze" -q \
+		-k p$n.keylog -o p$n.json p$n.pcap
+done
+python3 - <<'PY' || { echo "FAIL: memory grew with the key phases"; exit 1; }
+import json, sys
+small, big = (int(open("p%d.rss" % n).read()) for n in (5000, 20000))
+d = json.load(open("p20000.json"))["flows"][0]["directions"]
+for side in ("c2s", "s2c"):
+    kris = [e["kri"] for e in d[side]["kri_epochs"]]
+    assert kris == list(range(20000)), (side, len(kris), kris[:3], kris[-3:])
+print("peak RSS: 10000 key phases %d KiB, 40000 key phases %d KiB, ratio %.3f"
+      % (small, big, big / small))
+sys.exit(0 if big <= 1.5 * small else 1)
 PY
