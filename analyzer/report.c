@@ -495,9 +495,9 @@ j_gptr(const struct pdmv2_gptr_table *t)
 	return arr;
 }
 
-/* Everything but the flows. */
+/* Everything but the flows; type: first, as j_flow's. */
 static json_object *
-j_summary(struct analysis *a)
+j_summary(struct analysis *a, const char *type)
 {
 	json_object *root = json_object_new_object(), *o, *arr;
 	const GPtrArray *inputs = analysis_inputs(a), *files, *warnings;
@@ -507,6 +507,8 @@ j_summary(struct analysis *a)
 
 	analysis_totals(a, &t);
 
+	if (type)
+		put(root, "type", json_object_new_string(type));
 	put(root, "schema", json_object_new_string(REPORT_SCHEMA));
 	o = json_object_new_object();
 	put(o, "name", json_object_new_string("pdmv2-analyze"));
@@ -665,18 +667,7 @@ report_finish_stream(struct analysis *a)
 		}
 	}
 	g_ptr_array_free(flows, TRUE);
-	sum = j_summary(a);
-	/* "type" first, as on the flow lines: a new object, the members
-	 * moved over in order */
-	{
-		json_object *t = json_object_new_object();
-
-		put(t, "type", json_object_new_string("summary"));
-		json_object_object_foreach(sum, key, val)
-			put(t, key, json_object_get(val));
-		json_object_put(sum);
-		sum = t;
-	}
+	sum = j_summary(a, "summary");
 	fprintf(analysis_config(a)->jsonl_out, "%s\n", json_object_to_json_string_ext(sum,
 		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(sum);
@@ -792,7 +783,7 @@ report_write(struct analysis *a, FILE *out)
 	/* before the warnings are printed */
 	check_spill(a);
 	copy = check_evicted(a);
-	sum = j_summary(a);
+	sum = j_summary(a, NULL);
 	text = json_object_to_json_string_ext(sum, flags);
 	len = strlen(text);
 
