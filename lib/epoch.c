@@ -91,17 +91,25 @@ pdmv2_epoch_tracker_free(struct pdmv2_epoch_tracker *t)
 	g_free(t);
 }
 
+/* The slot caching this Epoch, or NULL. */
+static struct slot *
+slot_cached(const struct pdmv2_epoch_tracker *t, uint16_t epoch)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (t->slot[i].used && t->slot[i].epoch == epoch)
+			return (struct slot *)&t->slot[i];
+	return NULL;
+}
+
 /* The cached Epoch, or the least recently used slot made over to it. */
 static struct slot *
 slot_for(struct pdmv2_epoch_tracker *t, uint16_t epoch)
 {
-	struct slot *s;
+	struct slot *s = slot_cached(t, epoch);
 
-	if (t->slot[0].used && t->slot[0].epoch == epoch)
-		s = &t->slot[0];
-	else if (t->slot[1].used && t->slot[1].epoch == epoch)
-		s = &t->slot[1];
-	else {
+	if (!s) {
 		s = !t->slot[0].used || (t->slot[1].used &&
 					 t->slot[0].stamp < t->slot[1].stamp)
 			? &t->slot[0] : &t->slot[1];
@@ -392,8 +400,7 @@ pdmv2_epoch_prefetch(const struct pdmv2_epoch_tracker *t,
 	}
 	if (level != 1)
 		return;
-	s = t->slot[0].used && t->slot[0].epoch == opt->epoch ? &t->slot[0] :
-	    t->slot[1].used && t->slot[1].epoch == opt->epoch ? &t->slot[1] : NULL;
+	s = slot_cached(t, opt->epoch);
 	if (t->epochs->len)
 		__builtin_prefetch(&g_array_index(t->epochs, struct pdmv2_epoch_info,
 						  t->epochs->len - 1));
