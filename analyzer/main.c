@@ -177,16 +177,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "pdmv2-analyze: no capture file given (try --help)\n");
 		return 1;
 	}
+	env = getenv("PDMV2_KEYLOG_FILE");
+	if (env && *env)
+		keylogs[first_keylog = 0] = env;
 	if (output) {
-		const char *bad = output_names_input(output,
-			inputs, ninputs);
+		const char *bad = output_names_input(output, inputs, ninputs);
 
 		if (!bad)
-			bad = output_names_input(output,
-				keylogs + 1, nkeylogs - 1);
-		env = getenv("PDMV2_KEYLOG_FILE");
-		if (!bad && env && *env)
-			bad = output_names_input(output, &env, 1);
+			bad = output_names_input(output, keylogs + first_keylog,
+						 nkeylogs - first_keylog);
 
 		if (bad) {
 			char *o = escape_terminal(output), *b = escape_terminal(bad);
@@ -231,9 +230,6 @@ main(int argc, char **argv)
 	(void)signal(SIGXFSZ, SIG_IGN);
 	a = analysis_new(&cfg);
 
-	env = getenv("PDMV2_KEYLOG_FILE");
-	if (env && *env)
-		keylogs[first_keylog = 0] = env;
 	for (i = (int)first_keylog; i < (int)nkeylogs; i++) {
 		const char *k = keylogs[i];
 		size_t before = analysis_warnings(a)->len, w;
